@@ -1,0 +1,1 @@
+"""Built-in enricher families: one module (or package) each, discovered by the registry."""

@@ -1,0 +1,31 @@
+"""Typed settings. Environment variables use the ``ENRICH_`` prefix; each family has its own
+settings class with the prefix ``ENRICH_<FAMILY>_`` (see ``Family.Settings``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_cache_dir() -> Path:
+    return Path.home() / ".cache" / "enrich"
+
+
+class Settings(BaseSettings):
+    """Settings shared by the pipeline, the CLI, the batch runner and the service."""
+
+    model_config = SettingsConfigDict(env_prefix="ENRICH_", extra="ignore")
+
+    families: list[str] | None = Field(
+        default=None, description="Families to run; empty means every default family.")
+    batch_size: int = Field(default=256, ge=1, le=100_000,
+                            description="Posts handed to a family at once (spaCy nlp.pipe batches).")
+    cache_dir: Path = Field(default_factory=default_cache_dir,
+                            description="Where on-disk caches (SQLite by default) live.")
+    max_record_bytes: int = Field(default=1_000_000, ge=1024,
+                                  description="Input records larger than this are rejected (E108).")
+    strict_catalogue: bool = Field(
+        default=False,
+        description="Check every enrichment against the catalogue (tests turn this on).")
