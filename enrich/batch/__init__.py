@@ -1,0 +1,1 @@
+"""Batch enrichment of files and folders (``enrich run``)."""
