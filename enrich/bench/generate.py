@@ -138,3 +138,24 @@ def generate_posts(n: int, seed: int = 0) -> list[Post]:
     for pos, rec in enumerate(generate_records(n, seed)):
         posts.extend(p for p in normalize(rec, pos) if isinstance(p, Post))
     return posts
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m enrich.bench.generate -n 100000 -o posts.jsonl``: write synthetic posts."""
+    import argparse
+
+    from ..io import JsonlWriter
+
+    ap = argparse.ArgumentParser(prog="python -m enrich.bench.generate", description=main.__doc__)
+    ap.add_argument("-n", "--posts", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("-o", "--output", default="-", help="JSONL file ('.gz' compresses; '-' stdout)")
+    args = ap.parse_args(argv)
+    with JsonlWriter(args.output) as out:
+        for rec in generate_records(args.posts, args.seed):
+            out.write(rec)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
