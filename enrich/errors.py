@@ -28,6 +28,8 @@ class ErrorCode(Enum):
     RECORD_TOO_LARGE = ("E108", "record_too_large", "Record is {size} bytes, over the limit of {limit}")
     UNDECODABLE = ("E109", "undecodable", "Input is not valid UTF-8: {detail}")
     API_ERROR_OBJECT = ("E110", "api_error_object", "Record is an API error, not a post: {detail}")
+    NOT_A_POST = ("E111", "not_a_post", "Record is {what}, not a post")
+    NORMALIZATION_FAILED = ("E112", "normalization_failed", "Record could not be normalized: {detail}")
 
     FAMILY_FAILED = ("E201", "family_failed", "Family {family!r} failed on this post: {detail}")
     NOT_CONFIGURED = ("E202", "not_configured", "Family {family!r} is disabled: {detail}")
@@ -41,6 +43,11 @@ class ErrorCode(Enum):
     UNAUTHORIZED = ("E303", "unauthorized", "A valid API key is required ({detail})")
     OVERLOADED = ("E304", "overloaded", "Server is at capacity; retry after {retry_after} s")
     TOO_MANY_POSTS = ("E305", "too_many_posts", "Request has {count} posts, over the limit of {limit}")
+    WORKER_CRASHED = ("E306", "worker_crashed", "A worker process failed on this batch: {detail}")
+    UNAVAILABLE = ("E307", "unavailable", "Service is not ready: {detail}")
+    NO_ROUTE = ("E308", "no_route", "No route for {method} {path}")
+    INTERNAL_ERROR = ("E309", "internal_error", "Unexpected server error ({detail})")
+    UNSUPPORTED_MEDIA_TYPE = ("E310", "unsupported_media_type", "Unsupported Content-Type {content_type!r}")
 
     BAD_INPUT_PATH = ("E401", "bad_input_path", "Cannot read input {path!r}: {detail}")
     MANIFEST_MISMATCH = ("E402", "manifest_mismatch", "Output of shard {shard} does not match its manifest")

@@ -138,6 +138,9 @@ class Post:
     raw: Any = None  # the record as it came (output unchanged beside ``enrichment``)
     position: int | None = None  # 0-based index of the input record this post came from
     warnings: list[str] = field(default_factory=list)  # non-fatal normalization notes
+    display_range: tuple[int, int] | None = None  # part of ``text`` shown to readers (v1/v2)
+    edit_history: list[str] = field(default_factory=list)  # ids of every version, oldest first
+    withheld_in: list[str] = field(default_factory=list)  # country codes the post is withheld in
 
     def reference(self, type_: str) -> Reference | None:
         for ref in self.references:

@@ -1,28 +1,34 @@
 """Input adapters and readers/writers.
 
-``normalize(record, position)`` turns one input record (a parsed JSON value, or a line of plain
-text) into canonical posts, or error records. One record can hold several posts (a v2 API page).
+``normalize(record, position)`` turns one input record (a parsed JSON value, a line of plain
+text, a CSV row) into canonical posts, or error records. One record can hold several posts (a
+v2 API page). Formats are recognized per record: Twitter v1.1 (compat, extended, streaming),
+v2 pages and single or twarc2-flattened posts, Gnip Activity Streams, X archive ``tweets.js``
+items, ``{"text": ...}``, plain text and CSV rows.
+
+``read_records(source)`` streams ``(position, record)`` pairs out of a file or stdin; the
+writers (:class:`JsonlWriter`, :class:`CsvWriter`, :class:`ParquetWriter`) write output records.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from .normalize import normalize
+from .plain import CsvRow, text_column
+from .readers import FORMATS, open_input, read_records, sniff_format
+from .writers import CsvWriter, JsonlWriter, ParquetWriter, dumps, flatten, writer_for
 
-from ..errors import ErrorCode, ErrorRecord
-from ..post import Post
-
-__all__ = ["normalize"]
-
-
-def normalize(record: Any, position: int | None = None, source: str | None = None) -> list[Post | ErrorRecord]:
-    """Normalize one record. Never raises for bad input: returns an :class:`ErrorRecord`."""
-    if isinstance(record, str):
-        return [Post(text=record, raw={"text": record}, position=position)]
-    if isinstance(record, dict):
-        text = record.get("text")
-        if isinstance(text, str):
-            return [Post(text=text, raw=record, position=position)]
-        return [ErrorRecord(ErrorCode.UNRECOGNIZED_RECORD, position=position, source=source,
-                            keys=", ".join(sorted(map(str, record))[:12]))]
-    return [ErrorRecord(ErrorCode.NOT_AN_OBJECT, position=position, source=source,
-                        kind=type(record).__name__)]
+__all__ = [
+    "FORMATS",
+    "CsvRow",
+    "CsvWriter",
+    "JsonlWriter",
+    "ParquetWriter",
+    "dumps",
+    "flatten",
+    "normalize",
+    "open_input",
+    "read_records",
+    "sniff_format",
+    "text_column",
+    "writer_for",
+]

@@ -1,0 +1,190 @@
+"""Twitter API v1.1 statuses (compat, extended and streaming modes) and X archive tweets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ErrorCode, InputError
+from ..post import Author, Metrics, Post, Reference, UrlEntity
+from .compose import MAX_DEPTH, kind_of, retweet_text
+from .entities import SpanPlacer, unescape, v1_entities
+from .fields import (
+    as_dict,
+    as_list,
+    as_str,
+    geojson_point,
+    latlon_point,
+    parse_v1_time,
+    str_id,
+    strip_tags,
+    to_bool,
+    to_int,
+    v1_place,
+)
+
+# Keys only a v1.1 status (or an archive tweet) has; ``text`` + ``id`` alone is not enough.
+V1_KEYS = frozenset((
+    "id_str", "full_text", "extended_tweet", "retweeted_status", "quoted_status", "user",
+    "truncated", "favorite_count", "display_text_range", "in_reply_to_status_id_str",
+    "in_reply_to_status_id", "is_quote_status", "favorited", "retweeted", "quoted_status_id_str",
+    "extended_entities", "in_reply_to_screen_name",
+))
+
+
+def looks_v1(record: dict[str, Any]) -> bool:
+    if not V1_KEYS.isdisjoint(record):
+        return True
+    ents = record.get("entities")
+    if isinstance(ents, dict) and ("user_mentions" in ents or "symbols" in ents):
+        return True
+    return parse_v1_time(record.get("created_at")) is not None
+
+
+def v1_author(u: Any, warnings: list[str]) -> Author | None:
+    u = as_dict(u)
+    if not u:
+        return None
+    ents = as_dict(u.get("entities")) or {}
+    url_urls = as_list((as_dict(ents.get("url")) or {}).get("urls"))
+    expanded = as_str(url_urls[0].get("expanded_url")) if url_urls and isinstance(url_urls[0], dict) else None
+    desc_raw = as_str(u.get("description"))
+    desc, desc_map = unescape(desc_raw) if desc_raw else (None, None)
+    desc_urls: list[UrlEntity] = []
+    if desc:
+        placer = SpanPlacer(desc, desc_map, warnings)
+        dents = v1_entities(ents.get("description"), None, placer)
+        desc_urls = dents.urls if dents else []
+    return Author(
+        id=str_id(u.get("id_str")) or str_id(u.get("id")),
+        screen_name=as_str(u.get("screen_name")),
+        name=as_str(u.get("name")),
+        description=desc,
+        location=as_str(u.get("location")),
+        url=expanded or as_str(u.get("url")),
+        created_at=parse_v1_time(u.get("created_at")),
+        followers_count=to_int(u.get("followers_count")),
+        following_count=to_int(u.get("friends_count")),
+        listed_count=to_int(u.get("listed_count")),
+        posts_count=to_int(u.get("statuses_count")),
+        likes_count=to_int(u.get("favourites_count")),
+        media_count=to_int(u.get("media_count")),
+        verified=to_bool(u.get("verified")),
+        verified_type=as_str(u.get("verified_type")),
+        protected=to_bool(u.get("protected")),
+        default_profile=to_bool(u.get("default_profile")),
+        default_profile_image=to_bool(u.get("default_profile_image")),
+        profile_image_url=as_str(u.get("profile_image_url_https")) or as_str(u.get("profile_image_url")),
+        profile_banner_url=as_str(u.get("profile_banner_url")),
+        time_zone=as_str(u.get("time_zone")),
+        utc_offset=to_int(u.get("utc_offset")),
+        lang=as_str(u.get("lang")),
+        description_urls=desc_urls,
+    )
+
+
+def _nested(value: Any, position: int | None, source_format: str, depth: int, what: str,
+            warnings: list[str]) -> Post | None:
+    d = as_dict(value)
+    if d is None:
+        return None
+    if depth >= MAX_DEPTH:
+        return None
+    try:
+        return from_v1(d, position, source_format, depth + 1)
+    except InputError as exc:
+        warnings.append(f"{what} could not be read: {exc.message}")
+        return None
+
+
+def from_v1(r: dict[str, Any], position: int | None = None, source_format: str = "twitter_v1",
+            depth: int = 0) -> Post:
+    """Normalize one v1.1 status. Raises :class:`InputError` when it holds no text at all."""
+    warnings: list[str] = []
+    ext = as_dict(r.get("extended_tweet"))
+    truncated = False
+    if ext is not None and isinstance(ext.get("full_text"), str):
+        raw_text, ents, ext_ents, drange = (ext["full_text"], ext.get("entities"),
+                                            ext.get("extended_entities"), ext.get("display_text_range"))
+    elif isinstance(r.get("full_text"), str):
+        raw_text, ents, ext_ents, drange = (r["full_text"], r.get("entities"),
+                                            r.get("extended_entities"), r.get("display_text_range"))
+    elif isinstance(r.get("text"), str):
+        raw_text, ents, ext_ents, drange = (r["text"], r.get("entities"),
+                                            r.get("extended_entities"), r.get("display_text_range"))
+        truncated = r.get("truncated") is True
+    else:
+        raise InputError(ErrorCode.MISSING_TEXT, detail="no text, full_text or extended_tweet.full_text")
+
+    text, remap = unescape(raw_text)
+    placer = SpanPlacer(text, remap, warnings)
+    entities = v1_entities(ents, ext_ents, placer)
+    display: tuple[int, int] | None = None
+    if isinstance(drange, list) and len(drange) == 2:
+        a, b = to_int(drange[0]), to_int(drange[1])
+        if a is not None and b is not None:
+            if remap is not None:
+                a, b = remap(a), remap(b)
+            if 0 <= a <= b <= len(text):
+                display = (a, b)
+
+    refs: list[Reference] = []
+    rs = r.get("retweeted_status")
+    if isinstance(rs, dict):
+        orig = _nested(rs, position, source_format, depth, "retweeted post", warnings)
+        rid = (orig.id if orig else None) or str_id(rs.get("id_str")) or str_id(rs.get("id"))
+        refs.append(Reference("retweeted", rid, orig))
+        if orig is not None:
+            text, entities = retweet_text(text, orig)
+            truncated = orig.truncated_input
+            display = None
+    qs = r.get("quoted_status")
+    qid = str_id(r.get("quoted_status_id_str")) or str_id(r.get("quoted_status_id"))
+    if isinstance(qs, dict) or qid:
+        quoted = _nested(qs, position, source_format, depth, "quoted post", warnings)
+        qid = qid or (quoted.id if quoted else None)
+        refs.append(Reference("quoted", qid, quoted))
+        if quoted is None and not isinstance(qs, dict) and depth < MAX_DEPTH:
+            warnings.append(f"quoted post {qid} not included in the record")
+    reply_id = str_id(r.get("in_reply_to_status_id_str")) or str_id(r.get("in_reply_to_status_id"))
+    if reply_id:
+        refs.append(Reference("replied_to", reply_id))
+
+    user = r.get("user")
+    author = v1_author(user, warnings)
+    if author is None and source_format == "twitter_v1":
+        warnings.append("no user object: author unknown")
+    coords = geojson_point(r.get("coordinates")) or latlon_point(r.get("geo"))
+    has_metrics = any(k in r for k in ("retweet_count", "favorite_count", "reply_count", "quote_count"))
+    metrics = Metrics(reply_count=to_int(r.get("reply_count")), retweet_count=to_int(r.get("retweet_count")),
+                      quote_count=to_int(r.get("quote_count")), like_count=to_int(r.get("favorite_count")),
+                      bookmark_count=to_int(r.get("bookmark_count"))) if has_metrics else None
+    withheld = [c for c in as_list(r.get("withheld_in_countries")) if isinstance(c, str)]
+    if truncated:
+        warnings.append("text is truncated and the record holds no full text")
+    return Post(
+        text=text,
+        id=str_id(r.get("id_str")) or str_id(r.get("id")),
+        source_format=source_format,
+        kind=kind_of(refs),
+        created_at=parse_v1_time(r.get("created_at")),
+        lang=as_str(r.get("lang")),
+        author=author,
+        place=v1_place(r.get("place")),
+        coordinates=coords,
+        entities=entities,
+        references=refs,
+        in_reply_to_user_id=str_id(r.get("in_reply_to_user_id_str")) or str_id(r.get("in_reply_to_user_id")),
+        in_reply_to_screen_name=as_str(r.get("in_reply_to_screen_name")),
+        conversation_id=str_id(r.get("conversation_id_str")) or str_id(r.get("conversation_id")),
+        metrics=metrics,
+        source=strip_tags(r.get("source")),
+        possibly_sensitive=to_bool(r.get("possibly_sensitive")),
+        truncated_input=truncated,
+        raw=r,
+        position=position,
+        warnings=warnings,
+        display_range=display,
+        edit_history=[s for i in as_list((as_dict(r.get("edit_history")) or {}).get("edit_tweet_ids"))
+                      if (s := str_id(i))],
+        withheld_in=withheld,
+    )
