@@ -1,6 +1,7 @@
 """Run the twitter-text ``extract.yml`` conformance cases against :mod:`.twitter_text`.
 
-``python -m enrich.families._text.conformance ../shared/data/twitter_text_conformance/extract.yml``
+``python -m enrich.families._text.conformance`` (default: extract.yml, tlds.yml and validate.yml in
+``../shared/data/twitter_text_conformance``)
 prints the pass rate per section and per category (hashtag, mention, cashtag, URL, reply);
 given ``tlds.yml`` it runs the one-URL-per-TLD cases (category ``tld``).
 The YAML is read at test time, never converted into static cases (the suite's own guideline).
@@ -23,6 +24,7 @@ from .twitter_text import (
     extract_reply,
     extract_urls,
 )
+from .weighted_length import weighted_length
 
 
 def _values(entities: list[Entity]) -> list[str]:
@@ -63,7 +65,16 @@ SECTIONS: dict[str, tuple[str, Runner]] = {
     # tlds.yml: one URL case per top-level domain of the official list
     "country": ("tld", lambda t: _values(extract_urls(t))),
     "generic": ("tld", lambda t: _values(extract_urls(t))),
+    # validate.yml: weighted length with the v3 configuration (emoji count as two)
+    "WeightedTweetsWithDiscountedEmojiCounterTest": ("weighted_length", lambda t: _weighted(t)),
+    "UnicodeDirectionalMarkerCounterTest": ("weighted_length", lambda t: _weighted(t)),
 }
+_WEIGHTED_KEYS = ("weightedLength", "valid", "permillage")
+
+
+def _weighted(text: str) -> dict[str, Any]:
+    r = weighted_length(text)
+    return {"weightedLength": r.weighted_length, "valid": r.valid, "permillage": r.permillage}
 
 
 @dataclass
@@ -82,6 +93,8 @@ class Report:
 
 
 def _normalize_expected(section: str, expected: Any) -> Any:
+    if section in ("WeightedTweetsWithDiscountedEmojiCounterTest", "UnicodeDirectionalMarkerCounterTest"):
+        return {k: expected[k] for k in _WEIGHTED_KEYS}
     if section == "mentions_with_indices":
         return [{"screen_name": e["screen_name"], "indices": list(e["indices"])} for e in expected]
     if section == "mentions_or_lists_with_indices":
@@ -92,14 +105,17 @@ def _normalize_expected(section: str, expected: Any) -> Any:
     return expected
 
 
-def run(path: Path) -> Report:
+def run(path: Path, report: Report | None = None) -> Report:
+    """Run every known section of one conformance file (others are listed as not run)."""
     import yaml  # test/tooling dependency only
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    report = Report()
+    report = report if report is not None else Report()
     for section, cases in data["tests"].items():
-        if section not in SECTIONS:
-            report.unknown_sections.append(section)
+        # validate.yml reuses section names (hashtags, urls) for validation, which is not run
+        validation = path.name == "validate.yml" and not section.endswith("CounterTest")
+        if section not in SECTIONS or validation:
+            report.unknown_sections.append(f"{path.name}:{section}")
             continue
         category, fn = SECTIONS[section]
         for case in cases:
@@ -115,8 +131,11 @@ def run(path: Path) -> Report:
 
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
-    path = Path(args[0]) if args else Path("../shared/data/twitter_text_conformance/extract.yml")
-    report = run(path)
+    paths = [Path(a) for a in args] or [Path("../shared/data/twitter_text_conformance") / f
+                                        for f in ("extract.yml", "tlds.yml", "validate.yml")]
+    report = Report()
+    for path in paths:
+        run(path, report)
     for key in sorted(report.total):
         print(f"{key:45s} {report.passed.get(key, 0):4d}/{report.total[key]:<4d} {report.rate(key):7.1%}")
     for section, desc, want, got in report.failures:

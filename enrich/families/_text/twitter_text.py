@@ -76,6 +76,8 @@ def _trie_pattern(words: list[str]) -> str:
         for ch in word.lower():
             node = node.setdefault(ch, {})
         node[""] = {}
+    if not trie:
+        return "(?!)"
 
     def build(node: dict[str, dict]) -> str:
         ends = "" in node
@@ -87,6 +89,9 @@ def _trie_pattern(words: list[str]) -> str:
         return f"(?:{body})?" if ends else body
 
     return build(trie)
+
+
+trie_pattern = _trie_pattern
 
 
 @cache
