@@ -1,0 +1,1 @@
+"""Offline geography for the ``location`` family: the compiled gazetteer and its parsers."""
