@@ -1,0 +1,1 @@
+"""Evaluation commands for the project's models: ``python -m enrich.evaluate.<model>``."""

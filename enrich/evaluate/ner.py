@@ -1,0 +1,156 @@
+"""Score the entities family's NER models on the WNUT-17 and BTC dev splits.
+
+Usage::
+
+    python -m enrich.evaluate.ner --data ../shared/data [--models tweets,en_core_web_sm] [--json]
+
+Entity-level exact-match precision, recall and F1, typed (same token span and same label) and
+untyped (same span), per corpus and per label. Both models run on the gold tokens of each
+sentence, so tokenization does not blur the comparison. Gold tags are mapped with
+:data:`enrich.train.ner.LABEL_MAP` (WNUT corporation and group become organization); predicted
+labels with the model's own map (:data:`enrich.families.entities.models.ONTONOTES_MAP` for
+en_core_web_sm). A predicted label the corpus does not annotate (event anywhere; product and
+creative_work on BTC) is not scored, for either model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..train.ner import LABEL_MAP, Sentence, bio_spans, is_mention, load_split
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+TokenSpan = tuple[int, int, str]
+
+CORPUS_LABELS: dict[str, frozenset[str]] = {
+    "wnut17": frozenset({"person", "organization", "location", "product", "creative_work"}),
+    "btc": frozenset({"person", "organization", "location"}),
+}
+
+
+def gold_spans(sentence: Sentence) -> set[TokenSpan]:
+    return {(s, e, LABEL_MAP[k]) for s, e, k in bio_spans(sentence.tags)}
+
+
+def predict(nlp: Language, label_map: Mapping[str, str], sentences: Sequence[Sentence],
+            batch_size: int = 256) -> Iterator[set[TokenSpan]]:
+    """Predicted token spans with project labels (unmapped labels dropped), one set a sentence."""
+    from spacy.tokens import Doc
+
+    docs = (Doc(nlp.vocab, words=list(s.words)) for s in sentences)
+    for doc in nlp.pipe(docs, batch_size=batch_size):
+        yield {(e.start, e.end, label_map[e.label_]) for e in doc.ents if e.label_ in label_map}
+
+
+def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": round(p, 4), "r": round(r, 4), "f": round(f, 4)}
+
+
+def score(golds: Iterable[set[TokenSpan]], preds: Iterable[set[TokenSpan]],
+          labels: frozenset[str]) -> dict[str, Any]:
+    """Typed, untyped and per-label P/R/F1 over predicted labels restricted to ``labels``."""
+    tp = tp_u = n_pred = n_gold = 0
+    per: dict[str, list[int]] = {lab: [0, 0, 0] for lab in sorted(labels)}
+    for gold, pred_all in zip(golds, preds, strict=True):
+        pred = {s for s in pred_all if s[2] in labels}
+        tp += len(gold & pred)
+        tp_u += len({s[:2] for s in gold} & {s[:2] for s in pred})
+        n_pred += len(pred)
+        n_gold += len(gold)
+        for lab, counts in per.items():
+            g = {s for s in gold if s[2] == lab}
+            p = {s for s in pred if s[2] == lab}
+            counts[0] += len(g & p)
+            counts[1] += len(p)
+            counts[2] += len(g)
+    return {"typed": prf(tp, n_pred, n_gold), "untyped": prf(tp_u, n_pred, n_gold),
+            "gold": n_gold, "predicted": n_pred,
+            "per_label": {lab: {**prf(*c), "gold": c[2]} for lab, c in per.items()}}
+
+
+def calibration_outcomes(nlp: Language, label_map: Mapping[str, str], sentences: Sequence[Sentence],
+                         *, corpus: str) -> Iterator[tuple[str, str, int, bool]]:
+    """``(label, text, n_tokens, exactly right)`` for every prediction of a label the corpus
+    annotates; see ``enrich.families.entities.confidence``.
+
+    On BTC, which types @mentions, each @mention the model leaves untyped also yields an
+    ``other`` outcome: right when the gold data does not type it either.
+    """
+    for sent, pred in zip(sentences, predict(nlp, label_map, sentences), strict=True):
+        gold = gold_spans(sent)
+        for s, e, lab in pred:
+            if lab in CORPUS_LABELS[corpus]:
+                yield lab, " ".join(sent.words[s:e]), e - s, (s, e, lab) in gold
+        if corpus == "btc":
+            in_pred = {i for s, e, _ in pred for i in range(s, e)}
+            in_gold = {i for s, e, _ in gold for i in range(s, e)}
+            for i, word in enumerate(sent.words):
+                if is_mention(word) and i not in in_pred:
+                    yield "other", word, 1, i not in in_gold
+
+
+def evaluate(data: Path, models: Sequence[str], *, numpy_gemm: bool = True) -> dict[str, Any]:
+    from ..families.entities.models import load_pipeline
+
+    results: dict[str, Any] = {}
+    for model in models:
+        nlp, label_map, name = load_pipeline(model, numpy_gemm=numpy_gemm)
+        results[model] = {"model": name}
+        for corpus, labels in CORPUS_LABELS.items():
+            sents = load_split(data, corpus, "dev")
+            t0 = time.perf_counter()
+            preds = list(predict(nlp, label_map, sents))
+            secs = time.perf_counter() - t0
+            res = score((gold_spans(s) for s in sents), preds, labels)
+            res["sentences"] = len(sents)
+            res["sentences_per_second"] = round(len(sents) / secs, 1)
+            results[model][corpus] = res
+    return results
+
+
+def markdown(results: Mapping[str, Any]) -> str:
+    lines = ["| model | corpus | typed P | typed R | typed F1 | untyped P | untyped R | untyped F1 |",
+             "|---|---|---|---|---|---|---|---|"]
+    for res in results.values():
+        for corpus in CORPUS_LABELS:
+            t, u = res[corpus]["typed"], res[corpus]["untyped"]
+            lines.append(f"| {res['model']} | {corpus} dev | {t['p']:.3f} | {t['r']:.3f} | {t['f']:.3f} "
+                         f"| {u['p']:.3f} | {u['r']:.3f} | {u['f']:.3f} |")
+    lines += ["", "| model | corpus | " + " | ".join(sorted(CORPUS_LABELS["wnut17"])) + " |",
+              "|---|---|" + "---|" * len(CORPUS_LABELS["wnut17"])]
+    for res in results.values():
+        for corpus in CORPUS_LABELS:
+            per = res[corpus]["per_label"]
+            cells = [f"{per[lab]['f']:.3f}" if lab in per else "n/a"
+                     for lab in sorted(CORPUS_LABELS["wnut17"])]
+            lines.append(f"| {res['model']} | {corpus} dev | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--data", type=Path, required=True, help="the shared data folder (holds ner/)")
+    parser.add_argument("--models", default="tweets,en_core_web_sm")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown tables")
+    parser.add_argument("--blis", action="store_true", help="use thinc's BLIS gemm (default: numpy)")
+    args = parser.parse_args(argv)
+    results = evaluate(args.data, [m.strip() for m in args.models.split(",") if m.strip()],
+                       numpy_gemm=not args.blis)
+    sys.stdout.write(json.dumps(results, indent=2) if args.json else markdown(results))
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,263 @@
+"""The ``entities`` family: named entities of a tweet, with tweet-aware tokens and context sentiment.
+
+Sources, merged into one offset-sorted list:
+
+* ``model``: a spaCy NER pipeline (the tweet-tuned ``models/ner-tweets`` by default, or
+  ``en_core_web_sm``) run with ``nlp.pipe`` over the batch, on a tokenizer that keeps @mentions,
+  #hashtags, $cashtags, URLs and emoji sequences whole (:mod:`.tokenizer`);
+* ``mention``: every @mention, typed person/organization/location when the model types it (the
+  tweet model learnt that from the Broad Twitter Corpus, which tags mentions) and ``other``
+  otherwise, with the display name from the post's own mention entities when present;
+* ``hashtag``: a #hashtag that names an entity: typed by the model in context, or else by the
+  model on the segmented words (:mod:`.hashtags`) when one entity covers them all;
+* ``cashtag``: every $cashtag, as label ``organization`` with subtype ``ticker`` (a ticker
+  symbol names a listed company in most posts; crypto and index tickers are labelled the same).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from ...attributes import Attribute as A
+from ...family import Family, FamilySettings, Item
+from ...registry import register
+from . import confidence as conf
+from .hashtags import load as load_segmenter
+from .hashtags import phrase, segment
+from .tokenizer import CASHTAG, HASHTAG, MENTION
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+LABELS = ("person", "organization", "location", "product", "creative_work", "event", "other")
+SOURCES = ("model", "mention", "hashtag", "cashtag")
+
+_MENTION = re.compile(MENTION)
+_HASHTAG = re.compile(HASHTAG)
+_CASHTAG = re.compile(CASHTAG)
+_HASHTAG_CACHE_MAX = 50_000
+
+
+class EntitiesSettings(FamilySettings):
+    model_config = SettingsConfigDict(env_prefix="ENRICH_ENTITIES_", extra="forbid")
+
+    model: Literal["tweets", "en_core_web_sm"] = Field(
+        "tweets", description="NER model: the shipped tweet model or en_core_web_sm's ner alone")
+    numpy_gemm: bool = Field(True, description="run thinc's matrix products through numpy (OpenBLAS)")
+    batch_size: int = Field(256, ge=1, description="texts per nlp.pipe batch")
+    hashtags: bool = Field(True, description="segment and type hashtags")
+    context_chars: int = Field(60, ge=0, description="characters either side read for entity sentiment")
+    min_confidence: float = Field(0.0, ge=0.0, le=1.0,
+                                  description="drop model entities calibrated below this precision")
+
+
+@register
+class EntitiesFamily(Family):
+    name = "entities"
+    summary = ("Named entities in the post text (person, organization, location, product, "
+               "creative_work, event, other) from a tweet-tuned spaCy NER model, plus @mentions, "
+               "#hashtags that name an entity (segmented into words) and $cashtags (tickers). "
+               "Each carries character offsets into `post.text`, a normalized form, its source, a "
+               "calibrated confidence and the VADER sentiment of the words around it.")
+    method = "model"
+    version = "1"
+    order = 300
+    Settings = EntitiesSettings
+    provides = (
+        A("entities.items[].text", "string", "The entity as written in the post text.", nullable=False),
+        A("entities.items[].label", "string", "Entity type.", nullable=False, enum=LABELS),
+        A("entities.items[].subtype", "string",
+          "Finer type when known: 'ticker' for cashtags; null otherwise."),
+        A("entities.items[].start", "integer", "Start character offset into post.text.", nullable=False,
+          minimum=0),
+        A("entities.items[].end", "integer", "End character offset (exclusive) into post.text.",
+          nullable=False, minimum=0),
+        A("entities.items[].normalized", "string",
+          "Normalized form: whitespace collapsed; the handle for mentions, the segmented words for "
+          "hashtags, the upper-case symbol for cashtags.", nullable=False),
+        A("entities.items[].source", "string", "Where the entity came from.", nullable=False, enum=SOURCES),
+        A("entities.items[].confidence", "probability",
+          "Calibrated probability that span and label are right: the NER model's precision on "
+          "held-out training tweets for entities of this label and form. Null for cashtags "
+          "(a rule, not a prediction) and when no calibration is available."),
+        A("entities.items[].sentiment", "number",
+          "VADER compound sentiment of the text around the entity (context window).",
+          minimum=-1, maximum=1),
+        A("entities.items[].display_name", "string",
+          "Display name of a mentioned account, from the post's own mention entities."),
+        A("entities.count", "integer", "Number of entity items.", nullable=False, minimum=0),
+        A("entities.counts", "object", "Number of items per label, e.g. {\"person\": 2}."),
+        A("entities.by_label", "object",
+          "Distinct normalized forms per label, in order of appearance, e.g. {\"location\": [\"Paris\"]}."),
+        A("entities.salient.text", "string", "Text of the most salient entity (see family docs)."),
+        A("entities.salient.label", "string", "Label of the most salient entity.", enum=LABELS),
+        A("entities.salient.normalized", "string", "Normalized form of the most salient entity."),
+        A("entities.salient.index", "integer", "Index of the most salient entity in entities.items.",
+          minimum=0),
+    )
+
+    def setup(self) -> None:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        from .models import load_calibration, load_pipeline
+        from .tokenizer import tweet_tokenizer
+
+        s = self.settings
+        assert isinstance(s, EntitiesSettings)
+        self._nlp: Language
+        self._nlp, self._labels, self._model_name = load_pipeline(
+            s.model, self.name, numpy_gemm=s.numpy_gemm)
+        tweet_tokenizer(self._nlp)
+        self._calibration = load_calibration(s.model)
+        self._vader = SentimentIntensityAnalyzer()
+        self._hashtag_types: dict[str, tuple[str, float | None] | None] = {}
+        if s.hashtags:
+            load_segmenter()
+
+    def model_name(self) -> str | None:
+        return getattr(self, "_model_name", None)
+
+    # -- work -----------------------------------------------------------------------------
+    def enrich_batch(self, items: Sequence[Item]) -> list[dict[str, Any] | None]:
+        s = self.settings
+        assert isinstance(s, EntitiesSettings)
+        texts = [item.post.text or "" for item in items]
+        docs = list(self._nlp.pipe(texts, batch_size=s.batch_size))
+        if s.hashtags:
+            self._type_hashtags(docs)
+        return [self._entities(item, doc) for item, doc in zip(items, docs, strict=True)]
+
+    def _confidence(self, label: str, text: str, n_tokens: int) -> float | None:
+        return conf.lookup(self._calibration, label, text, n_tokens)
+
+    def _type_hashtags(self, docs: Sequence[Doc]) -> None:
+        """Type every new hashtag of the batch by running the model on its segmented words."""
+        pending: dict[str, str] = {}
+        for doc in docs:
+            for tok in doc:
+                if tok.text not in self._hashtag_types and _HASHTAG.fullmatch(tok.text):
+                    pending[tok.text] = phrase(segment(tok.text))
+        if not pending:
+            return
+        if len(self._hashtag_types) + len(pending) > _HASHTAG_CACHE_MAX:
+            self._hashtag_types.clear()
+        tags = list(pending)
+        for tag, doc in zip(tags, self._nlp.pipe([pending[t] for t in tags]), strict=True):
+            ents = [e for e in doc.ents if e.label_ in self._labels]
+            if len(ents) == 1 and ents[0].start == 0 and ents[0].end == len(doc):
+                label = self._labels[ents[0].label_]
+                self._hashtag_types[tag] = (label, self._confidence(label, doc.text, len(doc)))
+            else:
+                self._hashtag_types[tag] = None
+
+    def _entities(self, item: Item, doc: Doc) -> dict[str, Any]:
+        s = self.settings
+        assert isinstance(s, EntitiesSettings)
+        text = doc.text
+        names = _display_names(item)
+        tagged = {(e.start, e.end): e for e in doc.ents if e.label_ in self._labels}
+        found: list[dict[str, Any]] = []
+        taken: set[int] = set()  # token indices already covered by a tweet-token entity
+        for tok in doc:
+            t = tok.text
+            ent = tagged.get((tok.i, tok.i + 1))
+            label = self._labels[ent.label_] if ent is not None else None
+            if _MENTION.fullmatch(t):
+                handle = t[1:]
+                if label is None:
+                    entry = self._calibration.get("other|mention|1")
+                    score = round((entry[0] + 1) / (entry[1] + 2), 3) if entry else None
+                    label = "other"
+                else:
+                    score = self._confidence(label, t, 1)
+                name = names.get(handle.casefold())
+                found.append(_item(tok.idx, t, label, None, handle, "mention", score, name))
+            elif _CASHTAG.fullmatch(t):
+                found.append(_item(tok.idx, t, "organization", "ticker", t[1:].upper(), "cashtag", None))
+            elif _HASHTAG.fullmatch(t):
+                words = phrase(segment(t))
+                if label is not None:
+                    score = self._confidence(label, t, 1)
+                elif s.hashtags and (typed := self._hashtag_types.get(t)) is not None:
+                    label, score = typed
+                else:
+                    continue
+                found.append(_item(tok.idx, t, label, None, words or t, "hashtag", score))
+            else:
+                continue
+            taken.add(tok.i)
+        for (start, end), ent in tagged.items():
+            if any(i in taken for i in range(start, end)):
+                continue
+            label = self._labels[ent.label_]
+            score = self._confidence(label, ent.text, end - start)
+            if score is not None and score < s.min_confidence:
+                continue
+            found.append(_item(ent.start_char, ent.text, label, None, " ".join(ent.text.split()),
+                               "model", score))
+        found.sort(key=lambda e: (e["start"], e["end"]))
+        for entry in found:
+            entry["sentiment"] = self._context_sentiment(text, entry["start"], entry["end"])
+        return _summary(found)
+
+    def _context_sentiment(self, text: str, start: int, end: int) -> float:
+        width = self.settings.context_chars  # type: ignore[attr-defined]
+        lo, hi = max(0, start - width), min(len(text), end + width)
+        # widen to whole words so a cut word does not read as a different one
+        while lo > 0 and not text[lo - 1].isspace():
+            lo -= 1
+        while hi < len(text) and not text[hi].isspace():
+            hi += 1
+        return float(self._vader.polarity_scores(text[lo:hi])["compound"])
+
+
+def _display_names(item: Item) -> dict[str, str]:
+    ents = item.post.entities
+    if ents is None:
+        return {}
+    return {m.screen_name.casefold(): m.name for m in ents.mentions if m.screen_name and m.name}
+
+
+def _item(start: int, text: str, label: str, subtype: str | None, normalized: str, source: str,
+          confidence: float | None, display_name: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"text": text, "label": label, "subtype": subtype, "start": start,
+                           "end": start + len(text), "normalized": normalized, "source": source,
+                           "confidence": confidence}
+    if display_name is not None:
+        out["display_name"] = display_name
+    return out
+
+
+def _salient(found: Sequence[Mapping[str, Any]]) -> int | None:
+    """Index of the most salient item: the most repeated normalized form; ties go to a
+    non-mention, then to the higher confidence, then to the earlier one."""
+    if not found:
+        return None
+    freq: dict[str, int] = {}
+    for e in found:
+        key = e["normalized"].casefold()
+        freq[key] = freq.get(key, 0) + 1
+    return max(range(len(found)), key=lambda i: (
+        freq[found[i]["normalized"].casefold()], found[i]["source"] != "mention",
+        found[i]["confidence"] or 0.0, -found[i]["start"]))
+
+
+def _summary(found: list[dict[str, Any]]) -> dict[str, Any]:
+    counts: dict[str, int] = {}
+    by_label: dict[str, list[str]] = {}
+    for e in found:
+        counts[e["label"]] = counts.get(e["label"], 0) + 1
+        forms = by_label.setdefault(e["label"], [])
+        if e["normalized"] not in forms:
+            forms.append(e["normalized"])
+    best = _salient(found)
+    salient = None if best is None else {"text": found[best]["text"], "label": found[best]["label"],
+                                         "normalized": found[best]["normalized"], "index": best}
+    return {"items": found, "count": len(found), "counts": counts, "by_label": by_label,
+            "salient": salient}

@@ -1,0 +1,272 @@
+"""Train the tweet NER pipeline shipped as ``models/ner-tweets/``.
+
+Usage::
+
+    python -m enrich.train.ner --data ../shared/data [--out models/ner-tweets]
+
+Reads WNUT-17 and the Broad Twitter Corpus (CoNLL, BIO) from ``<data>/ner``, maps both label
+sets onto the project's entity labels (:data:`LABEL_MAP`), and trains with spaCy's own training
+loop on the config ``enrich/train/ner.cfg``. Model selection (spaCy's ``model-best``) uses a
+held-out tenth of each *train* split, never the dev splits: those are reserved for the accuracy
+report (``python -m enrich.evaluate.ner``).
+
+Label mapping (documented in models/ner-tweets/CARD.md and docs/accuracy.md):
+
+===================  =================  ==========================================
+corpus tag           project label      note
+===================  =================  ==========================================
+WNUT person          person
+WNUT location        location
+WNUT corporation     organization       the two WNUT organization kinds are merged:
+WNUT group           organization       BTC's ORG does not distinguish them
+WNUT product         product
+WNUT creative-work   creative_work
+BTC PER              person             BTC tags @mentions of people and orgs
+BTC ORG              organization
+BTC LOC              location
+===================  =================  ==========================================
+
+WNUT leaves @mentions untagged while BTC tags them, so in WNUT sentences an untagged @mention
+is marked *missing* (no gradient either way) instead of teaching the model that mentions are
+never entities.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc, DocBin, Span
+from spacy.vocab import Vocab
+
+CONFIG = Path(__file__).with_name("ner.cfg")
+
+#: corpus tag type (after the ``B-``/``I-`` prefix) -> project label
+LABEL_MAP: dict[str, str] = {
+    # WNUT-17
+    "person": "person",
+    "location": "location",
+    "corporation": "organization",
+    "group": "organization",
+    "product": "product",
+    "creative-work": "creative_work",
+    # Broad Twitter Corpus
+    "PER": "person",
+    "ORG": "organization",
+    "LOC": "location",
+}
+
+CORPORA: dict[str, str] = {"wnut17": "wnut17", "btc": "btc"}
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One CoNLL sentence: tokens and their BIO tags (corpus labels)."""
+
+    words: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+def read_conll(path: Path) -> list[Sentence]:
+    """Sentences of a two-column (token, BIO tag) CoNLL file.
+
+    Blank lines separate sentences. Tokens that are empty or all whitespace (a few occur in the
+    BTC dev split) are dropped; whitespace inside a token is removed so that a spaCy ``Doc`` can
+    hold it as one token.
+    """
+    sentences: list[Sentence] = []
+    words: list[str] = []
+    tags: list[str] = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if not raw.strip():
+            if words:
+                sentences.append(Sentence(tuple(words), tuple(tags)))
+            words, tags = [], []
+            continue
+        token, sep, tag = raw.rpartition("\t")
+        if not sep:
+            token, _, tag = raw.rpartition(" ")
+        token = "".join(token.split())
+        tag = tag.strip()
+        if not token:
+            continue
+        words.append(token)
+        tags.append(tag or "O")
+    if words:
+        sentences.append(Sentence(tuple(words), tuple(tags)))
+    return sentences
+
+
+def bio_spans(tags: Iterable[str]) -> list[tuple[int, int, str]]:
+    """``(start, end, corpus_type)`` token spans of a BIO sequence (a stray ``I-`` opens a span)."""
+    spans: list[tuple[int, int, str]] = []
+    start = -1
+    kind = ""
+    tag_list = list(tags)
+    for i, tag in enumerate([*tag_list, "O"]):
+        prefix, _, typ = tag.partition("-")
+        continues = prefix == "I" and typ == kind and start >= 0
+        if start >= 0 and not continues:
+            spans.append((start, i, kind))
+            start, kind = -1, ""
+        if prefix in ("B", "I") and not continues:
+            start, kind = i, typ
+    return spans
+
+
+def is_mention(word: str) -> bool:
+    return len(word) > 1 and word[0] in "@＠" and word[1:].replace("_", "a").isalnum()
+
+
+def to_doc(vocab: Vocab, sentence: Sentence, *, mask_untagged_mentions: bool = False) -> Doc:
+    """A gold ``Doc`` with project labels; unknown corpus types raise ``KeyError``."""
+    doc = Doc(vocab, words=list(sentence.words))
+    ents = [Span(doc, s, e, label=LABEL_MAP[k]) for s, e, k in bio_spans(sentence.tags)]
+    missing: list[Span] = []
+    if mask_untagged_mentions:
+        covered = {i for s, e, _ in bio_spans(sentence.tags) for i in range(s, e)}
+        missing = [doc[i : i + 1] for i, w in enumerate(sentence.words)
+                   if i not in covered and is_mention(w)]
+    doc.set_ents(ents, missing=missing, default="outside")
+    return doc
+
+
+def held_out(sentence: Sentence, fraction: float = 0.1) -> bool:
+    """Stable pseudo-random split of a train file into training and model-selection parts."""
+    digest = hashlib.sha1(" ".join(sentence.words).encode("utf-8"), usedforsecurity=False).digest()
+    return int.from_bytes(digest[:4], "big") < fraction * 2**32
+
+
+def load_split(data: Path, corpus: str, split: str) -> list[Sentence]:
+    return read_conll(data / "ner" / CORPORA[corpus] / f"{split}.conll")
+
+
+def build_docbins(data: Path, work: Path, *, wnut_repeat: int = 2) -> tuple[Path, Path, dict[str, int]]:
+    """Write ``train.spacy`` and ``select.spacy`` (held-out tenth of each train split)."""
+    vocab = Vocab()
+    train, select = DocBin(), DocBin()
+    counts: dict[str, int] = {}
+    for corpus in CORPORA:
+        mask = corpus == "wnut17"
+        repeat = wnut_repeat if corpus == "wnut17" else 1
+        for sent in load_split(data, corpus, "train"):
+            doc = to_doc(vocab, sent, mask_untagged_mentions=mask)
+            if held_out(sent):
+                select.add(doc)
+                counts[f"{corpus}_select"] = counts.get(f"{corpus}_select", 0) + 1
+            else:
+                for _ in range(repeat):
+                    train.add(doc)
+                counts[f"{corpus}_train"] = counts.get(f"{corpus}_train", 0) + 1
+    work.mkdir(parents=True, exist_ok=True)
+    train_path, select_path = work / "train.spacy", work / "select.spacy"
+    train.to_disk(train_path)
+    select.to_disk(select_path)
+    return train_path, select_path, counts
+
+
+def selection_split(data: Path) -> dict[str, list[Sentence]]:
+    """The held-out tenth of each train split (model selection and confidence calibration)."""
+    return {corpus: [s for s in load_split(data, corpus, "train") if held_out(s)] for corpus in CORPORA}
+
+
+def write_calibration(folder: Path, data: Path) -> dict[str, Any]:
+    """Write ``calibration.json`` (see ``enrich.families.entities.confidence``) into ``folder``.
+
+    Tables for the shipped model (loaded from ``folder``) and for en_core_web_sm, both measured
+    on the held-out tenth of the train splits.
+    """
+    import spacy
+
+    from ..evaluate.ner import calibration_outcomes
+    from ..families.entities.confidence import build_table
+    from ..families.entities.models import ONTONOTES_MAP, TWEETS_MAP, load_pipeline
+
+    held = selection_split(data)
+    tables: dict[str, Any] = {}
+    pipelines = {"tweets": (spacy.load(folder), TWEETS_MAP)}
+    sm, _, _ = load_pipeline("en_core_web_sm")
+    pipelines["en_core_web_sm"] = (sm, ONTONOTES_MAP)
+    for model, (nlp, label_map) in pipelines.items():
+        outcomes: list[tuple[str, str, int, bool]] = []
+        for corpus, sents in held.items():
+            outcomes += calibration_outcomes(nlp, label_map, sents, corpus=corpus)
+        tables[model] = build_table(outcomes)
+    lines = ",\n".join(f" {json.dumps(m)}: {{\n" + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}"
+                                                           for k, v in t.items()) + "\n }"
+                       for m, t in sorted(tables.items()))
+    (folder / "calibration.json").write_text("{\n" + lines + "\n}\n")
+    return tables
+
+
+def _iter_model_files(folder: Path) -> Iterator[Path]:
+    return (p for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, required=True, help="the shared data folder (holds ner/)")
+    parser.add_argument("--out", type=Path, default=Path("models/ner-tweets"))
+    parser.add_argument("--work", type=Path, default=None, help="keep DocBins and checkpoints here")
+    parser.add_argument("--max-epochs", type=int, default=None)
+    parser.add_argument("--wnut-repeat", type=int, default=2,
+                        help="copies of each WNUT-17 sentence (it is the smaller, richer corpus)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--calibrate-only", action="store_true",
+                        help="only (re)write calibration.json and SHA256SUMS of --out")
+    parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=JSON",
+                        help="override a config value, e.g. --set training.dropout=0.3")
+    args = parser.parse_args(argv)
+
+    from spacy.cli.train import train as spacy_train
+
+    from ..modelstore import write_sums
+
+    if args.calibrate_only:
+        write_calibration(args.out, args.data)
+        write_sums(args.out)
+        return 0
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="ner-tweets-"))
+    train_path, select_path, counts = build_docbins(args.data, work, wnut_repeat=args.wnut_repeat)
+    print("sentences:", counts, file=sys.stderr)
+    overrides: dict[str, object] = {"paths.train": str(train_path), "paths.dev": str(select_path),
+                                    "system.seed": args.seed}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        overrides[key] = json.loads(value)
+    if args.max_epochs is not None:
+        overrides["training.max_epochs"] = args.max_epochs
+    spacy_train(CONFIG, work / "output", overrides=overrides)
+
+    best = work / "output" / "model-best"
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in ("config.cfg", "meta.json", "tokenizer", "vocab", "tok2vec", "ner"):
+        target = args.out / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+        src = best / name
+        if src.is_dir():
+            shutil.copytree(src, target)
+        else:
+            shutil.copy2(src, target)
+
+    write_calibration(args.out, args.data)
+    write_sums(args.out)
+    print(f"wrote {args.out}; files: {[p.name for p in _iter_model_files(args.out)]}", file=sys.stderr)
+    print("score it on the dev splits: python -m enrich.evaluate.ner --data", args.data, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
