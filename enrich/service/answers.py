@@ -1,0 +1,61 @@
+"""Turning normalized input into answers: enrich the posts, keep error records in place, count
+outcomes, and the problems for an overloaded or failing pool (shared by JSON and NDJSON)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from aiohttp import web
+
+from ..enricher import output_record
+from ..errors import ErrorCode, ErrorRecord
+from ..post import Post
+from .batcher import MicroBatcher
+from .pool import Families, WorkerCrashed
+from .problems import Problem
+from .settings import ServiceSettings
+from .state import BATCHER, METRICS
+
+
+async def enrich_slots(request: web.Request, slots: Sequence[Post | ErrorRecord], families: Families,
+                       *, wait: bool = False) -> list[dict[str, Any]]:
+    """Output records (or error records) for normalized slots, in input order."""
+    posts = [s for s in slots if isinstance(s, Post)]
+    enrichments = iter(await request.app[BATCHER].enrich(posts, families, wait=wait))
+    out: list[dict[str, Any]] = []
+    for slot in slots:
+        if isinstance(slot, ErrorRecord):
+            out.append(slot.to_dict())
+        else:
+            out.append(output_record(slot, next(enrichments)))
+    return out
+
+
+def count_outcomes(request: web.Request, records: Sequence[dict[str, Any]]) -> None:
+    metrics = request.app[METRICS]
+    errors = 0
+    for rec in records:
+        if "enrichment" not in rec and isinstance(rec.get("error"), dict):
+            errors += 1
+            metrics.errors.labels(str(rec["error"].get("code", ""))).inc()
+    if errors:
+        metrics.posts.labels("error").inc(errors)
+    if len(records) > errors:
+        metrics.posts.labels("enriched").inc(len(records) - errors)
+
+
+def overload_problem(settings: ServiceSettings, batcher: MicroBatcher) -> Problem:
+    retry = str(settings.retry_after_seconds)
+    return Problem(ErrorCode.OVERLOADED, retry_after=retry, headers={"Retry-After": retry},
+                   extra={"queued_posts": batcher.admitted, "queue_limit": batcher.limit})
+
+
+def unavailable_code(exc: Exception) -> ErrorCode:
+    return ErrorCode.WORKER_CRASHED if isinstance(exc, WorkerCrashed) else ErrorCode.UNAVAILABLE
+
+
+def unavailable_problem(settings: ServiceSettings, exc: Exception) -> Problem:
+    code = unavailable_code(exc)
+    return Problem(code, detail=code.format(detail=str(exc)),
+                   headers={"Retry-After": str(settings.retry_after_seconds)})
