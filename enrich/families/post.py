@@ -9,6 +9,7 @@ from ..family import Family, Item
 from ..registry import register
 
 KINDS = ("original", "retweet", "quote", "reply")
+MEDIA_TYPES = ("photo", "video", "animated_gif")
 
 
 @register
@@ -44,6 +45,20 @@ class PostFamily(Family):
         A("post.position", "integer", "0-based index of the input record this post came from.",
           minimum=0),
         A("post.warnings[]", "string", "Non-fatal notes from normalization (e.g. a missing expansion)."),
+        A("post.display_start", "integer",
+          "Start of the displayed part of post.text (after leading reply @mentions), when the "
+          "platform gave a display range.", minimum=0),
+        A("post.display_end", "integer",
+          "End (exclusive) of the displayed part of post.text (before a trailing media link).",
+          minimum=0),
+        A("post.edit_history_ids[]", "string", "Ids of every version of the post, oldest first."),
+        A("post.edited", "boolean",
+          "The post has several versions (it was edited, or is an edit); null without edit history."),
+        A("post.withheld_in[]", "string", "Country codes the post is withheld in."),
+        A("post.media[].type", "string", "Kind of attached media.", enum=MEDIA_TYPES),
+        A("post.media[].url", "string", "Address of the media file (or of its preview image)."),
+        A("post.media[].alt_text", "string", "Description the author wrote for the media."),
+        A("post.media[].expanded_url", "string", "Link to the media's page on the platform."),
     )
 
     def enrich_one(self, item: Item) -> dict[str, Any]:
@@ -70,4 +85,18 @@ class PostFamily(Family):
             "truncated_input": p.truncated_input,
             "position": p.position,
             "warnings": list(p.warnings),
+            "display_start": p.display_range[0] if p.display_range else None,
+            "display_end": p.display_range[1] if p.display_range else None,
+            "edit_history_ids": list(p.edit_history),
+            "edited": len(p.edit_history) > 1 if p.edit_history else None,
+            "withheld_in": list(p.withheld_in),
+            "media": [_media(m) for m in p.entities.media] if p.entities else [],
         }
+
+
+def _media(m: dict[str, Any]) -> dict[str, Any]:
+    kind = m.get("type")
+    return {"type": kind if kind in MEDIA_TYPES else None,
+            "url": m.get("url") or m.get("preview_url"),
+            "alt_text": m.get("alt_text"),
+            "expanded_url": m.get("expanded_url")}

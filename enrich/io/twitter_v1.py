@@ -128,6 +128,7 @@ def from_v1(r: dict[str, Any], position: int | None = None, source_format: str =
                 display = (a, b)
 
     refs: list[Reference] = []
+    orig: Post | None = None
     rs = r.get("retweeted_status")
     if isinstance(rs, dict):
         orig = _nested(rs, position, source_format, depth, "retweeted post", warnings)
@@ -141,6 +142,10 @@ def from_v1(r: dict[str, Any], position: int | None = None, source_format: str =
     qid = str_id(r.get("quoted_status_id_str")) or str_id(r.get("quoted_status_id"))
     if isinstance(qs, dict) or qid:
         quoted = _nested(qs, position, source_format, depth, "quoted post", warnings)
+        if quoted is None and orig is not None:
+            # a retweet of a quote: the quoted post came inside the retweeted one
+            inner = orig.reference("quoted")
+            quoted = inner.post if inner is not None and inner.id == qid else None
         qid = qid or (quoted.id if quoted else None)
         refs.append(Reference("quoted", qid, quoted))
         if quoted is None and not isinstance(qs, dict) and depth < MAX_DEPTH:

@@ -257,6 +257,9 @@ def from_page(page: dict[str, Any], position: int | None, source: str | None) ->
             detail = "data is empty"
         return [ErrorRecord(ErrorCode.NO_POSTS_IN_PAGE, position=position, source=source, detail=detail)]
     exp = Expansions(page.get("includes"), page.get("errors"))
+    for item in items:  # a post may reply to or quote another post of the same page
+        if isinstance(item, dict) and (iid := str_id(item.get("id"))) is not None:
+            exp.tweets.setdefault(iid, item)
     out: list[Post | ErrorRecord] = []
     for item in items:
         if not isinstance(item, dict):
