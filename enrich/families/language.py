@@ -27,7 +27,7 @@ MACROLANGUAGE = {"arz": "ar", "ary": "ar", "acm": "ar", "apc": "ar", "azb": "az"
 # Platform "declared" codes that are not languages.
 UNDETERMINED = {"und", "zxx", "qme", "qht", "qam", "qst", "art", "qct"}
 
-_RT_PREFIX = re.compile(r"^\s*RT\b:?", re.IGNORECASE)
+_RT_PREFIX = re.compile(r"^\s*RT\b(?:\s*[@＠]\w{1,20})?\s*:?", re.IGNORECASE)
 _HASH_SIGNS = re.compile(r"[#＃]")
 _HTTP_LEFTOVER = re.compile(r"https?://\S*|\bhttps?\b")  # truncated links ("http…") and placeholders
 _LETTER = re.compile(r"[^\W\d_]")
@@ -35,6 +35,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 def clean_text(text: str) -> str:
     """Text with what is not language removed: URLs, mentions, emoji, the RT prefix and '#'."""
+    text = _RT_PREFIX.sub(" ", text, count=1)
     spans = [(u.start, u.end) for u in extract_urls(text)]
     spans += [(m.start, m.end) for m in extract_mentions(text)]
     spans += [(h.start, h.end) for h in emoji_hits(text)]
@@ -46,7 +47,6 @@ def clean_text(text: str) -> str:
                 pos = end
         parts.append(text[pos:])
         text = " ".join(parts)
-    text = _RT_PREFIX.sub(" ", text)
     text = _HTTP_LEFTOVER.sub(" ", text)
     text = _HASH_SIGNS.sub("", text)
     return " ".join(text.split())
