@@ -59,7 +59,7 @@ def _fits(text: str, start: int, end: int, kind: str, expect: str | None, alt: s
     piece = text[start:end]
     if kind in _SIGILS:
         return piece[0] in _SIGILS[kind] and piece[1:].casefold() == expect.casefold()
-    return piece == expect or piece == alt
+    return piece in (expect, alt)
 
 
 def _locate(text: str, start: int, kind: str, expect: str) -> tuple[int, int] | None:

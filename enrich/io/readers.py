@@ -13,6 +13,7 @@ import csv
 import gzip
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ _EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl", ".j
                ".csv": "csv", ".tsv": "tsv", ".js": "tweets_js", ".txt": "text", ".text": "text"}
 _GZIP_MAGIC = b"\x1f\x8b"
 _SNIFF_BYTES = 64 * 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _source_name(source: str | Path) -> str:
@@ -105,18 +107,12 @@ def _loads(line: bytes) -> Any:
 
 def _scrub(value: Any) -> Any:
     if isinstance(value, str):
-        if _has_surrogate(value):
-            return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-        return value
+        return _SURROGATE.sub("\ufffd", value)
     if isinstance(value, list):
         return [_scrub(v) for v in value]
     if isinstance(value, dict):
         return {_scrub(k): _scrub(v) for k, v in value.items()}
     return value
-
-
-def _has_surrogate(s: str) -> bool:
-    return any("\ud800" <= c <= "\udfff" for c in s)
 
 
 def _parse_line(line: bytes, pos: int, source: str) -> Any:

@@ -375,7 +375,8 @@ def test_unescape_offset_map() -> None:
 def test_misplaced_entities_are_relocated_or_dropped() -> None:
     # UTF-16 offsets (an astral emoji counted twice) are off by one: found again nearby
     rec = {"id_str": "1", "truncated": False, "user": {"id_str": "2"}, "text": "\U0001F600 #tag and #gone",
-           "entities": {"hashtags": [{"text": "tag", "indices": [3, 7]}, {"text": "missing", "indices": [0, 4]}]}}
+           "entities": {"hashtags": [{"text": "tag", "indices": [3, 7]},
+                                     {"text": "missing", "indices": [0, 4]}]}}
     post = one(rec)
     assert post.entities is not None and [h.text for h in post.entities.hashtags] == ["#tag"]
     assert post.entities.hashtags[0].start == 2
