@@ -70,7 +70,7 @@ class Pipeline:
                 fam = cls(options.get(name))
                 fam.setup()
             except NotConfigured as exc:
-                self.disabled[name] = exc.message
+                self.disabled[name] = str(exc.details.get("detail", exc.message))
                 log.warning("%s", exc.message)
                 continue
             instances[name] = fam

@@ -134,4 +134,5 @@ def _print(r: dict[str, Any]) -> None:
         print(f"parse + normalize: {r['parse']['records_per_second']:,.0f} records/s")
     for fam, b in r.get("baselines", {}).items():
         ratio = f"{b['ratio']:.2f}x" if b["ratio"] is not None else "-"
-        print(f"baseline {fam:<12} {b['name']}: {b['posts_per_second']:,.0f} posts/s; family/baseline = {ratio}")
+        print(f"baseline {fam:<12} {b['name']}: {b['posts_per_second']:,.0f} posts/s; "
+              f"family/baseline = {ratio}")

@@ -1,0 +1,1 @@
+"""Safe HTTP fetching for link expansion: the address guard, the fetcher, caches."""
