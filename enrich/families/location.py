@@ -39,7 +39,7 @@ class LocationSettings(FamilySettings):
     min_confidence: float = Field(0.3, ge=0, le=1,
                                   description="Below this, a profile or mention reading abstains.")
     mention_min_city_population: int = Field(
-        100_000, ge=0, description="A lone city name in text needs this many people to count.")
+        20_000, ge=0, description="A lone city name in text needs this many people to count.")
     timezone_from_coordinates: bool = Field(
         True, description="Use timezonefinder's polygons for the zone of coordinates.")
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .gazetteer import CITY, COUNTRY, Gazetteer
+from .gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, Gazetteer
 from .nicknames import CITY_ALIASES, COUNTRY_ALIASES
 from .normalize import fold
 from .resolve import Priors, Resolver
@@ -23,9 +23,14 @@ me my no not of on or our she so than that the their them then there these they 
 was we were what when where which who why will with you your yours im ive dont cant just get got
 like new good great big little old day today night time man men world love life one two all more
 home north south east west central city state county republic kingdom island islands""".split())
+_NICKNAME_KEYS = frozenset(CITY_ALIASES) | frozenset(COUNTRY_ALIASES)
 # All-caps abbreviations we trust in running text ("NYC", "UK"); two-letter codes are not.
 _TRUSTED_CAPS = frozenset(k.upper().replace(" ", "") for k in (*CITY_ALIASES, *COUNTRY_ALIASES)
                           if len(k.replace(" ", "")) >= 2)
+# Country abbreviations that are safe in running text when written in capitals.
+_TEXT_CODES = {"US": "US", "USA": "US", "UK": "GB", "UAE": "AE", "DRC": "CD", "KSA": "SA"}
+# "Napa, CA", "Fargo, ND": a capitalised name, a comma, a US state code.
+_CITY_STATE = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}),\s?([A-Z]{2})\b")
 LOCATION_LABELS = frozenset({"location", "loc", "gpe", "geo-loc", "place", "geo"})
 
 
@@ -41,13 +46,36 @@ class Mention:
 
 
 class MentionFinder:
-    def __init__(self, gaz: Gazetteer, resolver: Resolver, min_city_population: int = 100_000) -> None:
+    def __init__(self, gaz: Gazetteer, resolver: Resolver, min_city_population: int = 20_000) -> None:
         self.gaz = gaz
         self.resolver = resolver
         self.min_city_population = min_city_population
         self.max_words = min(gaz.max_key_words, 5)
+        self.text_codes = {code: gaz.country_row[gaz.country_index[cc]] for code, cc in _TEXT_CODES.items()}
 
-    def _looks_like_name(self, span: str, words: list[str], key: str, prev_char: str) -> bool:
+    def _text_candidates(self, rows: list[int], key: str, n_words: int, lower: bool) -> list[int]:
+        """Readings of a name that are plausible in running text."""
+        gaz = self.gaz
+        out = []
+        for r in rows:
+            kind = gaz.kind[r]
+            primary = fold(gaz.display[r]) == key or key in _NICKNAME_KEYS or len(key) >= 6
+            if kind == COUNTRY:
+                ok = primary or not lower
+            elif kind == ADMIN1:
+                ok = primary and not lower
+            elif kind == ADMIN2:
+                ok = "county" in key and not lower
+            else:
+                pop = gaz.population[r]
+                ok = primary and (pop >= (1_000_000 if lower else self.min_city_population)
+                                  or (n_words > 1 and not lower))
+            if ok:
+                out.append(r)
+        return out
+
+    def _looks_like_name(self, span: str, words: list[str], key: str, prev_char: str,
+                         lower_ok: bool = True) -> bool:
         if prev_char == "@":
             return False
         if span.isupper():
@@ -55,7 +83,8 @@ class MentionFinder:
             if len(squashed) <= 3 and squashed not in _TRUSTED_CAPS:
                 return False
         elif not all(w[0].isupper() or w.casefold() in _STOP for w in words):
-            return False
+            return lower_ok and all(w.islower() for w in words) and key not in self.gaz.common \
+                and key not in _STOP and len(key) >= 4
         if not words[0][0].isupper() and not words[0][0].isdigit():
             return False
         if len(words) == 1 and (key in self.gaz.common or key in _STOP):
@@ -73,6 +102,19 @@ class MentionFinder:
             if res is not None:
                 found.append(Mention(start, end, span, res.row, res.confidence, res.granularity, "entities"))
                 taken.append((start, end))
+        for m in _CITY_STATE.finditer(text):
+            states = [r for r in gaz.codes.get(m.group(2).lower(), ()) if gaz.kind[r] == ADMIN1
+                      and gaz.country_code(r) == "US"]
+            if not states:
+                continue
+            state = states[0]
+            towns = [r for r in gaz.lookup(m.group(1)) if gaz.kind[r] == CITY and gaz.contains(state, r)]
+            if towns:
+                found.append(Mention(m.start(1), m.end(1), m.group(1), towns[0], 0.9, "city", "gazetteer"))
+                taken.append((m.start(1), m.end(1)))
+            found.append(Mention(m.start(2), m.end(2), m.group(2), state, 0.9, "admin1", "gazetteer"))
+            taken.append((m.start(2), m.end(2)))
+        shouting = sum(ch.isupper() for ch in text) > 0.5 * sum(ch.isalpha() for ch in text)
         tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
         i = 0
         while i < len(tokens):
@@ -85,19 +127,27 @@ class MentionFinder:
                                      text[tokens[j][1]:tokens[j + 1][0]] in (" ", "-")
                                      for j in range(i, i + n - 1)):
                     continue
+                if any(s < end and start < e for s, e in taken):
+                    continue
+                prev_char = text[start - 1] if start else ""
+                if prev_char == "@":
+                    continue
+                code_row = self.text_codes.get(span.replace(".", "")) if not shouting else None
+                if code_row is not None:
+                    found.append(Mention(start, end, span, code_row, 0.85, "country", "gazetteer"))
+                    taken.append((start, end))
+                    i += n
+                    matched = True
+                    break
                 key = fold(span)
+                words = [t[2] for t in tokens[i:i + n]]
                 rows = gaz.names.get(key)
                 if not rows:
                     continue
-                if any(s < end and start < e for s, e in taken):
-                    matched = True
-                    break
-                prev_char = text[start - 1] if start else ""
-                words = [t[2] for t in tokens[i:i + n]]
                 if not self._looks_like_name(span, words, key, prev_char):
                     continue
-                candidates = [r for r in rows if gaz.kind[r] != CITY or
-                              gaz.population[r] >= self.min_city_population or n > 1]
+                lower = span.islower()
+                candidates = self._text_candidates(rows, key, n, lower)
                 if not candidates:
                     continue
                 res = self.resolver.rank(candidates, priors, span, base=0.9)

@@ -49,6 +49,7 @@ CITY_ALIASES: dict[str, tuple[str, str, str]] = {
     "st louis": ("St. Louis", "US", "MO"),
     "saint louis": ("St. Louis", "US", "MO"),
     "okc": ("Oklahoma City", "US", "OK"),
+    "cle": ("Cleveland", "US", "OH"),
     "san antone": ("San Antonio", "US", "TX"),
     "satx": ("San Antonio", "US", "TX"),
     "atx": ("Austin", "US", "TX"),

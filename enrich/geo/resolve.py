@@ -133,6 +133,10 @@ _TRAILING = re.compile(r"[\s,.:!?'\"]*(?:area|metro|region|based|native|born|rai
                        re.IGNORECASE)
 _US_STATE_CODE = re.compile(r"^[A-Z]{2}$")
 _NICKNAME_KEYS = frozenset(CITY_ALIASES) | frozenset(COUNTRY_ALIASES)
+_WORDS = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+_SCAN_STOP = frozenset(("the", "and", "for", "life", "land", "love", "city", "town", "home", "world",
+                        "everyone", "with", "you", "your", "our", "my", "its", "all", "out", "new",
+                        "one", "far", "god", "can", "man", "day", "now", "here", "there"))
 
 
 @dataclass(slots=True)
@@ -299,11 +303,29 @@ class Resolver:
         for cut in range(len(words) - 1, 0, -1):
             head, tail = " ".join(words[:cut]), " ".join(words[cut:])
             head_rows = gaz.lookup(head)
-            qual_rows = self._qualifier_rows(tail) if (tail.isupper() or len(tail) > 3) else gaz.lookup(tail)
+            qual_rows = self._qualifier_rows(tail)
             if head_rows and qual_rows:
                 inside = [r for r in head_rows if any(gaz.contains(q, r) for q in qual_rows)]
                 if inside:
                     return self.rank(inside, priors, part, base=0.95)
+        return self._scan(part, priors)
+
+    def _scan(self, part: str, priors: Priors | None) -> Resolution | None:
+        """A place name inside other words ("SoCal for life", "Louisiana non-metro")."""
+        gaz = self.gaz
+        words = _WORDS.findall(part)
+        for n in range(min(4, len(words)), 0, -1):
+            for i in range(len(words) - n + 1):
+                key = fold(" ".join(words[i:i + n]))
+                if len(key) < 3 or key in gaz.common or key in _SCAN_STOP:
+                    continue
+                rows = gaz.names.get(key)
+                if rows:
+                    # Only a name that is not a small town: the rest of the string is noise.
+                    rows = [r for r in rows if gaz.kind[r] != CITY or gaz.population[r] >= 50_000
+                            or key in _NICKNAME_KEYS]
+                    if rows:
+                        return self.rank(rows, priors, part, base=0.75)
         return None
 
 
