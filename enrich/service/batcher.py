@@ -256,6 +256,9 @@ class MicroBatcher:
         outputs = iter(result.items)
         pipe = self.io_pipeline
         timings = dict(result.timings)
+        for name, why in result.disabled.items():
+            # CPU families are set up in the workers; this pipeline only knows its I/O ones.
+            pipe.disabled.setdefault(name, why)
         for (fams, posts), pieces in zip(payload, groups.values(), strict=True):
             items = [Item(post, *next(outputs)) for post in posts]
             before = {name: st.seconds for name, st in pipe.stats.items()}

@@ -57,10 +57,12 @@ class WorkerInfo:
 
 @dataclass(slots=True)
 class BatchResult:
-    """Per-post outputs (in the order of the groups and their posts) and per-family seconds."""
+    """Per-post outputs (in the order of the groups and their posts), per-family seconds, and
+    the CPU families disabled in the worker (``finish`` reports them on each post)."""
 
     items: list[ItemOutput]
     timings: dict[str, float] = field(default_factory=dict)
+    disabled: dict[str, str] = field(default_factory=dict)
 
 
 class WorkerCrashed(Exception):
@@ -71,8 +73,13 @@ class PoolClosed(Exception):
     """The pool is shutting down."""
 
 
+class WorkerStartError(RuntimeError):
+    """Building the pipeline in a worker failed (a family's ``setup`` has a bug)."""
+
+
 # -- worker side --------------------------------------------------------------------------------
 _pipeline: Pipeline | None = None
+_init_error: str | None = None
 
 
 def _limit_threads() -> None:
@@ -89,14 +96,22 @@ def init_worker(families: Sequence[str] | None, settings: Settings | None,
                 options: Mapping[str, Mapping[str, Any]] | None,
                 extra_families: Sequence[type[Family]], limit_threads: bool) -> None:
     """Executor initializer: build the CPU pipeline once for this worker."""
-    global _pipeline
+    global _pipeline, _init_error
     if limit_threads:
         _limit_threads()
         # A worker must not die on the Ctrl-C meant for the server; the server stops it.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for cls in extra_families:  # families registered at run time in the parent (plugins, tests)
-        register(cls)
-    _pipeline = Pipeline(families, settings, options, kinds=("cpu",))
+    try:
+        for cls in extra_families:  # families registered at run time in the parent (plugins, tests)
+            register(cls)
+        _pipeline = Pipeline(families, settings, options, kinds=("cpu",))
+        _init_error = None
+    except Exception as exc:
+        # An initializer that raises leaves only "pool broken" behind; keep the reason so the
+        # server can report it (``/readyz``) and retry.
+        log.exception("worker failed to build its pipeline")
+        _pipeline = None
+        _init_error = f"{type(exc).__name__}: {exc}"
 
 
 def describe_worker() -> WorkerInfo:
@@ -115,12 +130,12 @@ def run_groups(groups: Sequence[Group]) -> BatchResult:
         out.extend((item.out, item.errors, item.provenance) for item in items)
     timings = {name: st.seconds - before.get(name, 0.0) for name, st in pipe.stats.items()
                if st.seconds != before.get(name, 0.0)}
-    return BatchResult(out, timings)
+    return BatchResult(out, timings, dict(pipe.disabled))
 
 
 def _require_pipeline() -> Pipeline:
     if _pipeline is None:
-        raise RuntimeError("worker used before its initializer ran")
+        raise WorkerStartError(_init_error or "worker used before its initializer ran")
     return _pipeline
 
 
@@ -158,6 +173,7 @@ class WorkerPool:
         self._idle: asyncio.Queue[Worker] = asyncio.Queue()
         self._tasks: set[asyncio.Task[None]] = set()
         self._ready = asyncio.Event()
+        self._all_warm = asyncio.Event()
         self._warm_failure: BaseException | None = None
         self.restarts = 0
         self.closed = False
@@ -172,11 +188,15 @@ class WorkerPool:
         for i in range(self.size):
             worker = Worker(i, self._new_executor())
             self._workers.append(worker)
-            self._spawn(self._warm(worker, first=True))
+            self._spawn(self._warm(worker))
 
     async def wait_ready(self) -> None:
         """Wait until every worker has warmed once (wrap in ``asyncio.timeout`` to bound it)."""
         await self._ready.wait()
+
+    async def wait_all_warm(self) -> None:
+        """Wait until no worker is starting or restarting."""
+        await self._all_warm.wait()
 
     @property
     def ready(self) -> bool:
@@ -268,12 +288,12 @@ class WorkerPool:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _warm(self, worker: Worker, first: bool) -> None:
+    async def _warm(self, worker: Worker) -> None:
         delay = 0.5
         while not self.closed:
             loop = asyncio.get_running_loop()
             try:
-                worker.info = await loop.run_in_executor(worker.executor, describe_worker)
+                info = await loop.run_in_executor(worker.executor, describe_worker)
             except Exception as exc:
                 # An initializer that raises (a family setup bug) would loop forever at full
                 # speed; back off and keep reporting not-ready instead.
@@ -284,11 +304,13 @@ class WorkerPool:
                 delay = min(delay * 2, 30.0)
                 worker.executor = self._new_executor()
                 continue
+            worker.info = info
             self._warm_failure = None
             log.info("worker %d ready (pid %d, families: %s)", worker.index, worker.info.pid,
                      ", ".join(worker.info.families))
             self._idle.put_nowait(worker)
-            if first and all(w.info is not None for w in self._workers):
+            if all(w.info is not None for w in self._workers):
+                self._all_warm.set()
                 self._ready.set()
             return
 
@@ -315,8 +337,9 @@ class WorkerPool:
         log.warning("restarting worker %d: %s", worker.index, why)
         worker.executor.shutdown(wait=False, cancel_futures=True)
         worker.info = None
+        self._all_warm.clear()
         worker.executor = self._new_executor()
-        self._spawn(self._warm(worker, first=False))
+        self._spawn(self._warm(worker))
 
 
 def _consume(fut: asyncio.Future[Any]) -> None:

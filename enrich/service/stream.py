@@ -15,9 +15,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterable
 
 import orjson
-from aiohttp import StreamReader, web
+from aiohttp import web
 
 from ..errors import ErrorCode, ErrorRecord
 from ..io import normalize
@@ -32,8 +33,12 @@ log = logging.getLogger(__name__)
 Line = tuple[int, bytes | ErrorRecord]
 
 
-async def read_lines(content: StreamReader, lines: asyncio.Queue[Line | None], cap: int) -> None:
-    """Split the body into ``(position, line)``; positions count every line, blank or not."""
+async def read_lines(body: AsyncIterable[bytes], lines: asyncio.Queue[Line | None], cap: int) -> None:
+    """Split a body arriving in arbitrary pieces into ``(position, line)``, skipping blank lines.
+
+    Positions count every line, blank or not. A line longer than ``cap`` bytes is never
+    buffered whole: it becomes an ``E108`` error record at its position.
+    """
     buf = bytearray()
     position = 0
     skipped = -1  # >= 0 while discarding the rest of an over-long line
@@ -52,7 +57,7 @@ async def read_lines(content: StreamReader, lines: asyncio.Queue[Line | None], c
         position += 1
 
     try:
-        async for data in content.iter_any():
+        async for data in body:
             start = 0
             while start < len(data):
                 nl = data.find(b"\n", start)
@@ -134,7 +139,7 @@ async def stream_ndjson(request: web.Request, families: Families) -> web.StreamR
     response = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
     await response.prepare(request)
     loop = asyncio.get_running_loop()
-    reader = loop.create_task(read_lines(request.content, lines, settings.max_line_bytes))
+    reader = loop.create_task(read_lines(request.content.iter_any(), lines, settings.max_line_bytes))
     chunker = loop.create_task(_chunk(lines, chunks, settings.batch_max_size, request, families))
     current: asyncio.Task[bytes] | None = None
     try:
