@@ -207,6 +207,61 @@ def write_calibration(folder: Path, data: Path) -> dict[str, Any]:
     return tables
 
 
+#: unlabeled tweet text for the word vectors (globs under the data folder); never the NER dev splits
+UNLABELED = ("semeval2017_sentiment_train/downloaded/*.tsv", "tweeteval/*/train_text.txt",
+             "tweeteval/*/val_text.txt", "xlmt_sentiment/english/*_text.txt")
+
+
+def unlabeled_texts(data: Path) -> Iterator[str]:
+    """Tweet texts of the shared data (sentiment and TweetEval sets) and the NER train sentences."""
+    for pattern in UNLABELED:
+        for path in sorted(data.glob(pattern)):
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                text = line.split("\t", 2)[-1] if path.suffix == ".tsv" else line
+                if text.strip():
+                    yield text
+    for corpus in CORPORA:
+        for sent in load_split(data, corpus, "train"):
+            yield " ".join(sent.words)
+
+
+def build_vectors(data: Path, work: Path, *, dim: int = 64, bucket: int = 20000, epochs: int = 5,
+                  threads: int = 2) -> Path:
+    """Train floret (subword-hashed fastText) vectors on unlabeled tweets; a spaCy vectors folder.
+
+    Words are lower-cased and tokenized with the family's tweet tokenizer, so the vectors see
+    the same tokens as the model does at run time. Floret keeps a fixed-size table of
+    ``bucket`` rows (``bucket * dim * 4`` bytes) and gives every word, even an unseen one, a
+    vector from its character n-grams.
+    """
+    import floret
+    import spacy
+    from spacy.training.initialize import convert_vectors
+
+    from ..families.entities.tokenizer import tweet_tokenizer
+
+    work.mkdir(parents=True, exist_ok=True)
+    nlp = spacy.blank("en")
+    tweet_tokenizer(nlp)
+    corpus = work / "unlabeled.txt"
+    n = 0
+    with corpus.open("w", encoding="utf-8") as fh:
+        for doc in nlp.tokenizer.pipe(unlabeled_texts(data), batch_size=1000):
+            fh.write(" ".join(t.lower_ for t in doc if not t.is_space) + "\n")
+            n += 1
+    print(f"vectors: {n} unlabeled texts", file=sys.stderr)
+    model = floret.train_unsupervised(str(corpus), model="cbow", mode="floret", hashCount=2,
+                                      bucket=bucket, minn=3, maxn=5, minCount=3, dim=dim,
+                                      epoch=epochs, thread=threads, verbose=0)
+    vec_file = work / "vectors.floret"
+    model.save_floret_vectors(str(vec_file))
+    out = work / "vectors"
+    vec_nlp = spacy.blank("en")
+    convert_vectors(vec_nlp, vec_file, truncate=0, prune=-1, mode="floret", attr="LOWER")
+    vec_nlp.to_disk(out)
+    return out
+
+
 def _iter_model_files(folder: Path) -> Iterator[Path]:
     return (p for p in sorted(folder.rglob("*")) if p.is_file())
 
@@ -220,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wnut-repeat", type=int, default=2,
                         help="copies of each WNUT-17 sentence (it is the smaller, richer corpus)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-vectors", action="store_true",
+                        help="train without the floret vectors (a smaller, weaker model)")
     parser.add_argument("--calibrate-only", action="store_true",
                         help="only (re)write calibration.json and SHA256SUMS of --out")
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=JSON",
@@ -240,6 +297,10 @@ def main(argv: list[str] | None = None) -> int:
     print("sentences:", counts, file=sys.stderr)
     overrides: dict[str, object] = {"paths.train": str(train_path), "paths.dev": str(select_path),
                                     "system.seed": args.seed}
+    if args.no_vectors:
+        overrides["components.tok2vec.model.embed.include_static_vectors"] = False
+    else:
+        overrides["paths.vectors"] = str(build_vectors(args.data, work))
     for item in args.set:
         key, _, value = item.partition("=")
         overrides[key] = json.loads(value)

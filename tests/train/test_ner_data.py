@@ -1,0 +1,69 @@
+"""NER training data: CoNLL reading, BIO spans, label mapping, masking, split, and scoring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from enrich.evaluate.ner import gold_spans, score
+from enrich.train.ner import LABEL_MAP, Sentence, bio_spans, held_out, is_mention, read_conll, to_doc
+
+CONLL = ("@kim_x\tO\nsaw\tO\nNew\tB-location\nYork\tI-location\nwith\tO\nAcme\tB-corporation\n\n"
+         "  \tO\nhi\tO\nThe\tB-group\nBand\tI-group\n\n\n")
+
+
+def test_read_conll(tmp_path: Path) -> None:
+    path = tmp_path / "x.conll"
+    path.write_text(CONLL, encoding="utf-8")
+    sents = read_conll(path)
+    assert [s.words for s in sents] == [("@kim_x", "saw", "New", "York", "with", "Acme"),
+                                        ("hi", "The", "Band")]
+    assert sents[0].tags[2:4] == ("B-location", "I-location")
+
+
+def test_bio_spans() -> None:
+    assert bio_spans(["O", "B-PER", "I-PER", "B-PER", "O"]) == [(1, 3, "PER"), (3, 4, "PER")]
+    assert bio_spans(["I-LOC", "I-LOC", "I-ORG"]) == [(0, 2, "LOC"), (2, 3, "ORG")]
+    assert bio_spans(["O", "O"]) == []
+
+
+def test_label_map_merges_organizations() -> None:
+    sent = Sentence(("Acme", "and", "The", "Band"), ("B-corporation", "O", "B-group", "I-group"))
+    assert gold_spans(sent) == {(0, 1, "organization"), (2, 4, "organization")}
+    assert LABEL_MAP["creative-work"] == "creative_work" and LABEL_MAP["PER"] == "person"
+
+
+def test_untagged_mentions_are_masked_in_wnut() -> None:
+    sent = Sentence(("@kim_x", "saw", "@Paris_FC"), ("O", "O", "B-group"))
+    doc = to_doc(Vocab(), sent, mask_untagged_mentions=True)
+    assert [t.ent_iob_ for t in doc] == ["", "O", "B"]
+    plain = to_doc(Vocab(), sent)
+    assert [t.ent_iob_ for t in plain] == ["O", "O", "B"]
+    assert is_mention("@kim_x") and not is_mention("@") and not is_mention("email@x")
+
+
+def test_held_out_is_stable() -> None:
+    sents = [Sentence((f"w{i}", "x"), ("O", "O")) for i in range(2000)]
+    first = [held_out(s) for s in sents]
+    assert first == [held_out(s) for s in sents]
+    assert 120 < sum(first) < 280
+
+
+def test_score_typed_and_untyped() -> None:
+    gold = [{(0, 1, "person"), (2, 4, "location")}]
+    pred = [{(0, 1, "organization"), (2, 4, "location"), (5, 6, "event")}]
+    res = score(gold, pred, frozenset({"person", "organization", "location"}))
+    assert res["typed"] == {"p": 0.5, "r": 0.5, "f": 0.5}
+    assert res["untyped"] == {"p": 1.0, "r": 1.0, "f": 1.0}  # event is not scored
+    assert res["per_label"]["location"]["f"] == 1.0
+
+
+def test_shared_conll_tags_are_all_mapped(shared_data: Path) -> None:
+    for corpus in ("wnut17", "btc"):
+        for split in ("train", "dev"):
+            for sent in read_conll(shared_data / "ner" / corpus / f"{split}.conll"):
+                doc = to_doc(Vocab(), sent)
+                assert isinstance(doc, Doc)
+                assert all(t.split("-", 1)[-1] in LABEL_MAP for t in sent.tags if t != "O")
