@@ -27,16 +27,24 @@ def _add_family_options(p: argparse.ArgumentParser) -> None:
                    help="links: pin HOST:PORT to ADDR (curl-style; repeatable; for tests and benchmarks)")
     p.add_argument("--allow-address", action="append", default=[], metavar="CIDR",
                    help="links: allow fetching from this address range (repeatable; for tests)")
+    p.add_argument("--connect-to", action="append", default=[], metavar="HOST:PORT:ADDR:PORT",
+                   help="links: connect to ADDR:PORT for HOST:PORT (curl-style; repeatable)")
+    p.add_argument("--links", choices=["off", "cache", "live"],
+                   help="links mode: off, cache (default: no network) or live (fetch uncached links)")
 
 
 def _family_options(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     opts: dict[str, dict[str, Any]] = {}
-    if args.resolve or args.allow_address:
-        links: dict[str, Any] = {}
-        if args.resolve:
-            links["resolve"] = args.resolve
-        if args.allow_address:
-            links["allow"] = args.allow_address
+    links: dict[str, Any] = {}
+    if args.resolve:
+        links["resolve"] = args.resolve
+    if args.allow_address:
+        links["allow"] = args.allow_address
+    if args.connect_to:
+        links["connect_to"] = args.connect_to
+    if args.links:
+        links["mode"] = args.links
+    if links:
         opts["links"] = links
     return opts
 

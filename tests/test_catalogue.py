@@ -10,6 +10,7 @@ import pytest
 
 from enrich import Enricher, Settings
 from enrich.attributes import Attribute, Catalogue
+from enrich.bench.linklab import LabThread
 from enrich.registry import catalogue, family_classes, family_docs
 
 from .conftest import ROOT
@@ -17,12 +18,15 @@ from .conftest import ROOT
 
 @pytest.fixture(scope="module")
 def corpus_outputs(corpus: list[tuple[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-    names = [n for n, c in family_classes().items() if c.default_enabled or True]
-    enricher = Enricher(families=names, settings=Settings(strict_catalogue=True))
-    try:
-        outs = list(enricher.enrich_many(rec for _, rec in corpus))
-    finally:
-        enricher.close()
+    names = list(family_classes())
+    # Links resolve live against the loopback link lab: the corpus's t.co links point at its hosts.
+    with LabThread() as lab:
+        enricher = Enricher(families=names, settings=Settings(strict_catalogue=True),
+                            options={"links": lab.options()})
+        try:
+            outs = list(enricher.enrich_many(rec for _, rec in corpus))
+        finally:
+            enricher.close()
     posts = [o for o in outs if "enrichment" in o]
     assert posts, "the fixture corpus produced no posts"
     return [(o["enrichment"]["post"]["id"] or "", o["enrichment"]) for o in posts]
@@ -41,7 +45,8 @@ def test_every_declared_attribute_is_produced(corpus_outputs: list[tuple[str, di
     produced: set[str] = set()
     for _, enrichment in corpus_outputs:
         produced |= cat.produced(enrichment)
-    never = sorted({a.path for a in cat} - produced)
+    # errors[] appear only when a family fails: test_error_entries_validate covers them.
+    never = sorted({a.path for a in cat if not a.path.startswith("errors[]")} - produced)
     assert not never, f"declared but never produced (non-null) on the fixture corpus: {never}"
 
 
@@ -92,3 +97,25 @@ def test_attribute_rejects_bad_declarations() -> None:
         Attribute("x.y", "string", "")
     with pytest.raises(ValueError):
         Attribute("x.y", "strin", "a description")  # type: ignore[arg-type]
+
+
+def test_error_entries_validate() -> None:
+    from enrich import Pipeline, Post
+    from enrich.attributes import Attribute as A
+    from enrich.family import Family, Item
+    from enrich.registry import temporarily
+
+    class Failing(Family):
+        name = "t_failing"
+        summary = "Test family that always fails, to produce and validate error entries."
+        provides = (A("t_failing.x", "integer", "never produced"),)
+
+        def enrich_one(self, item: Item) -> Any:
+            raise RuntimeError("always fails")
+
+    with temporarily(Failing):
+        (out,) = Pipeline(["t_failing"]).run([Post(text="x")])
+        cat = catalogue()
+        assert {"errors[].code", "errors[].family", "errors[].message", "errors[].name"} <= cat.produced(out)
+        validator = jsonschema.Draft202012Validator(cat.json_schema())
+        assert not list(validator.iter_errors(out))

@@ -72,3 +72,46 @@ def test_attributes_command(fmt: str, capsys: pytest.CaptureFixture[str]) -> Non
 def test_unknown_family_fails_clearly() -> None:
     proc = _run("text", "--families", "nope", "x")
     assert proc.returncode != 0 and b"E203" in proc.stderr
+
+
+def test_run_overlaps_link_resolution_and_keeps_order(tmp_path: Path) -> None:
+    """A dead (dripping) site costs one deadline for the whole job, not one per batch."""
+    from enrich.bench.linklab import LabThread
+
+    src = tmp_path / "in.jsonl"
+    lines = []
+    for i in range(40):
+        url = f"http://drip.test/slow{i}" if i % 10 == 0 else f"http://short.test/p{i}"
+        text = f"post {i} {url}"
+        lines.append(orjson.dumps({"id_str": str(i), "full_text": text, "entities": {"urls": [
+            {"url": url, "expanded_url": url, "indices": [len(text) - len(url), len(text)]}]}}))
+    src.write_bytes(b"\n".join(lines) + b"\n")
+    out = tmp_path / "out.jsonl"
+    with LabThread() as lab:
+        args = ["run", str(src), "-o", str(out), "--no-progress", "--families", "links", "--batch-size", "4",
+                "--links", "live", "--allow-address", f"{lab.host}/32"]
+        for entry in lab.connect_to():
+            args += ["--connect-to", entry]
+        env_deadline = {"ENRICH_LINKS_DEADLINE": "1.0", "ENRICH_LINKS_PORTS": f"80,{lab.port}",
+                        "ENRICH_LINKS_CACHE": "memory"}
+        import os
+        import time
+
+        old = {k: os.environ.get(k) for k in env_deadline}
+        os.environ.update(env_deadline)
+        try:
+            t0 = time.perf_counter()
+            assert main(args) == 0
+            took = time.perf_counter() - t0
+        finally:
+            for k, v in old.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+    recs = [orjson.loads(x) for x in out.read_bytes().splitlines()]
+    assert [r["id_str"] for r in recs] == [str(i) for i in range(40)]
+    codes = [r["enrichment"]["links"][0]["error_code"] for r in recs]
+    assert codes == [("timeout" if i % 10 == 0 else None) for i in range(40)]
+    # 4 dripping links in 10 batches: serialized they would cost >= 4 s.
+    assert took < 3.5, took

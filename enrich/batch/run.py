@@ -7,9 +7,13 @@ error record (inline, in input order, or in the dead-letter file), so that
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import logging
 import sys
+import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +21,7 @@ from typing import Any
 
 from ..enricher import output_record
 from ..errors import ErrorCode, ErrorRecord
+from ..family import Item
 from ..io import JsonlWriter, normalize, read_records
 from ..pipeline import Pipeline
 from ..post import Post
@@ -74,12 +79,49 @@ def _slots(inputs: Iterable[str], fmt: str) -> Iterator[tuple[str, Post | ErrorR
             yield label, ErrorRecord(ErrorCode.BAD_INPUT_PATH, source=label, path=label, detail=str(exc))
 
 
+class _IOStage:
+    """Runs the I/O families (link expansion) of batch *k* on an event loop in a thread while
+    the CPU families work on batch *k+1*, so slow sites never serialize the job. At most
+    ``depth`` batches wait on I/O; output order is input order."""
+
+    def __init__(self, pipeline: Pipeline, families: list[str] | None, depth: int = 4) -> None:
+        self.pipeline = pipeline
+        self.families = families
+        self.depth = depth
+        run, _ = pipeline.plan(families)
+        self.active = any(f.kind == "io" for f in run)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        if self.active:
+            self._loop = asyncio.new_event_loop()
+            self._thread = threading.Thread(target=self._loop.run_forever, name="enrich-io", daemon=True)
+            self._thread.start()
+
+    def submit(self, items: list[Item]) -> concurrent.futures.Future[None]:
+        if not self.active or self._loop is None:
+            done: concurrent.futures.Future[None] = concurrent.futures.Future()
+            done.set_result(None)
+            return done
+        return asyncio.run_coroutine_threadsafe(self.pipeline.run_io(items, self.families), self._loop)
+
+    def close(self) -> None:
+        if self._loop is None or self._thread is None:
+            self.pipeline.close()
+            return
+        # I/O families own sessions bound to this loop: close them on it.
+        asyncio.run_coroutine_threadsafe(self.pipeline.aclose(), self._loop).result(timeout=60)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        self._loop.close()
+
+
 def run_files(inputs: list[str], output: str, families: list[str] | None = None,
               dead_letter: str | None = None, fmt: str = "auto", batch_size: int = 256,
               progress: bool | None = None, options: Mapping[str, Mapping[str, Any]] | None = None,
               settings: Settings | None = None) -> int:
     settings = settings or Settings()
     pipeline = Pipeline(families, settings, options)
+    io_stage = _IOStage(pipeline, families)
     stats = RunStats()
     show = sys.stderr.isatty() if progress is None else progress
     bar = None
@@ -89,25 +131,40 @@ def run_files(inputs: list[str], output: str, families: list[str] | None = None,
         bar = tqdm(unit=" posts", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
     t0 = time.perf_counter()
     last_key: tuple[str, int | None] | None = None
+    Pending = tuple[list[tuple[str, Post | ErrorRecord]], list[Item], "concurrent.futures.Future[None]"]
+    pending: deque[Pending] = deque()
     try:
         with JsonlWriter(output) as out, (JsonlWriter(dead_letter) if dead_letter else _Null()) as dead:
-            batch: list[tuple[str, Post | ErrorRecord]] = []
 
-            def flush() -> None:
-                posts = [s for _, s in batch if isinstance(s, Post)]
-                enriched = iter(pipeline.run(posts, families)) if posts else iter(())
+            def write(batch: list[tuple[str, Post | ErrorRecord]], items: list[Item]) -> None:
+                enriched = iter(pipeline.finish(items, families)) if items else iter(())
+                posts = iter(items)
                 for _, slot in batch:
                     if isinstance(slot, ErrorRecord):
                         stats.error_records += 1
                         stats.errors_by_code[slot.code] = stats.errors_by_code.get(slot.code, 0) + 1
                         (dead if dead_letter else out).write(slot.to_dict())
                     else:
+                        next(posts)
                         out.write(output_record(slot, next(enriched)))
                         stats.posts_out += 1
                 if bar is not None:
-                    bar.update(len(posts))
-                batch.clear()
+                    bar.update(len(items))
 
+            def drain(keep: int) -> None:
+                while len(pending) > keep:
+                    batch, items, fut = pending.popleft()
+                    fut.result()
+                    write(batch, items)
+
+            def flush(batch: list[tuple[str, Post | ErrorRecord]]) -> None:
+                items = pipeline.start([s for _, s in batch if isinstance(s, Post)])
+                if items:
+                    pipeline.run_cpu(items, families)
+                pending.append((batch, items, io_stage.submit(items)))
+                drain(io_stage.depth)
+
+            batch: list[tuple[str, Post | ErrorRecord]] = []
             for label, slot in _slots(inputs, fmt):
                 # Posts of one record (an API page) arrive together with the same position.
                 key = (label, slot.position)
@@ -116,12 +173,14 @@ def run_files(inputs: list[str], output: str, families: list[str] | None = None,
                 last_key = key
                 batch.append((label, slot))
                 if len(batch) >= batch_size:
-                    flush()
-            flush()
+                    flush(batch)
+                    batch = []
+            flush(batch)
+            drain(0)
     finally:
         if bar is not None:
             bar.close()
-        pipeline.close()
+        io_stage.close()
     stats.seconds = time.perf_counter() - t0
     print(stats.summary(), file=sys.stderr)
     return 0

@@ -130,7 +130,8 @@ class LinksFamily(Family):
           "shopping, blog, government, education, ...); null when unknown."),
         A(f"{_PAGE}.path", "string", "Path of the final (else expanded, else given) URL."),
         A(f"{_PAGE}.query", "object", "Query parameters of that URL (first value of each key)."),
-        A(f"{_PAGE}.utm.source", "string", "utm_source campaign field."),
+        A(f"{_PAGE}.utm.source", "string",
+          "utm_source campaign field, from any URL on the way (later ones win)."),
         A(f"{_PAGE}.utm.medium", "string", "utm_medium campaign field."),
         A(f"{_PAGE}.utm.campaign", "string", "utm_campaign campaign field."),
         A(f"{_PAGE}.utm.term", "string", "utm_term campaign field."),
@@ -293,6 +294,13 @@ class LinksFamily(Family):
         if "://" not in best:
             best = "http://" + best
         meta = res.get("meta") or {}
+        analysis = analyse(best, self.domains)
+        # Campaign tags count wherever they stood on the way: redirects often drop them.
+        utm: dict[str, str] = {}
+        for u in [base.get("expanded_url"), *(h["url"] for h in hops), best]:
+            if u and "utm_" in u:
+                utm.update(analyse(u, self.domains)["utm"] or {})
+        analysis["utm"] = utm or None
         out: dict[str, Any] = {
             **base,
             "source": res["source"],
@@ -316,7 +324,7 @@ class LinksFamily(Family):
             "hop_count": len([h for h in hops if h["method"] != "platform"]),
             "shortener": bool(shorteners),
             "shorteners": shorteners,
-            **analyse(best, self.domains),
+            **analysis,
             "body_truncated": res.get("body_truncated"),
             "elapsed_ms": res.get("elapsed_ms", 0.0),
             "fetched_at": res.get("fetched_at"),
