@@ -24,8 +24,9 @@ def output_record(post: Post, enrichment: dict[str, Any]) -> dict[str, Any]:
 class Enricher:
     """Enrich posts in process.
 
-    >>> Enricher(families=["text"]).enrich("Loving the new #python release!")["enrichment"]["text"]["hashtags"]
-    ['python']
+    >>> out = Enricher(families=["post"]).enrich("Loving the new #python release!")
+    >>> out["enrichment"]["post"]["text"]
+    'Loving the new #python release!'
     """
 
     def __init__(self, families: Iterable[str] | None = None, settings: Settings | None = None,

@@ -103,7 +103,7 @@ class ErrorRecord:
     """What stands in the output (or the dead-letter file) for a record that could not be
     turned into a post: ``{"error": {code, name, message, position, id, source}}``."""
 
-    __slots__ = ("code", "name", "message", "position", "id", "source")
+    __slots__ = ("code", "id", "message", "name", "position", "source")
 
     def __init__(self, error: ErrorCode, *, position: int | None = None, id: str | None = None,
                  source: str | None = None, **details: Any) -> None:

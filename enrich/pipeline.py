@@ -234,7 +234,8 @@ class Pipeline:
             self._loop.run_until_complete(self.run_io(items, fams))
         return self.finish(items, fams)
 
-    async def arun(self, posts: Sequence[Post], families: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    async def arun(self, posts: Sequence[Post],
+                   families: Iterable[str] | None = None) -> list[dict[str, Any]]:
         """Enrich a batch from async code. CPU families run in a thread so the loop stays free;
         the service runs them in worker processes instead."""
         fams = list(families) if families is not None else None

@@ -70,7 +70,8 @@ def test_schema_is_valid_json_schema() -> None:
 def test_docs_attributes_md_is_current() -> None:
     expected = catalogue().markdown(family_docs())
     current = (ROOT / "docs" / "attributes.md").read_text(encoding="utf-8")
-    assert current == expected, "docs/attributes.md is stale: run `enrich attributes --format md -o docs/attributes.md`"
+    assert current == expected, (
+        "docs/attributes.md is stale: run `enrich attributes --format md -o docs/attributes.md`")
 
 
 def test_every_family_is_documented() -> None:
