@@ -30,15 +30,31 @@ UNDETERMINED = {"und", "zxx", "qme", "qht", "qam", "qst", "art", "qct"}
 _RT_PREFIX = re.compile(r"^\s*RT\b(?:\s*[@＠]\w{1,20})?\s*:?", re.IGNORECASE)
 _HASH_SIGNS = re.compile(r"[#＃]")
 _HTTP_LEFTOVER = re.compile(r"https?://\S*|\bhttps?\b")  # truncated links ("http…") and placeholders
-_LETTER = re.compile(r"[^\W\d_]")
 
 
-def clean_text(text: str) -> str:
-    """Text with what is not language removed: URLs, mentions, emoji, the RT prefix and '#'."""
-    text = _RT_PREFIX.sub(" ", text, count=1)
-    spans = [(u.start, u.end) for u in extract_urls(text)]
-    spans += [(m.start, m.end) for m in extract_mentions(text)]
-    spans += [(h.start, h.end) for h in emoji_hits(text)]
+def _text_family_spans(text_out: Any) -> list[tuple[int, int]] | None:
+    """URL, mention and emoji spans from the text family's output, when it ran on this post."""
+    if not isinstance(text_out, dict):
+        return None
+    ents, ems = text_out.get("entities"), text_out.get("emoji")
+    if not isinstance(ents, list) or not isinstance(ems, list):
+        return None
+    if len(ents) < len(text_out.get("urls") or []) + len(text_out.get("mentions") or []):
+        return None  # lists were capped: recompute
+    spans = [(e["start"], e["end"]) for e in ents if e.get("kind") in ("url", "mention")]
+    spans += [(e["start"], e["start"] + len(e["char"])) for e in ems]
+    return spans
+
+
+def clean_text(text: str, spans: list[tuple[int, int]] | None = None) -> str:
+    """Text with what is not language removed: URLs, mentions, emoji, the RT prefix and '#'.
+
+    ``spans`` are the URL, mention and emoji spans when already known (from the text family).
+    """
+    if spans is None:
+        spans = [(u.start, u.end) for u in extract_urls(text)]
+        spans += [(m.start, m.end) for m in extract_mentions(text)]
+        spans += [(h.start, h.end) for h in emoji_hits(text)]
     if spans:
         parts, pos = [], 0
         for start, end in sorted(spans):
@@ -47,6 +63,7 @@ def clean_text(text: str) -> str:
                 pos = end
         parts.append(text[pos:])
         text = " ".join(parts)
+    text = _RT_PREFIX.sub(" ", text, count=1)
     text = _HTTP_LEFTOVER.sub(" ", text)
     text = _HASH_SIGNS.sub("", text)
     return " ".join(text.split())
@@ -87,6 +104,7 @@ class LanguageFamily(Family):
     method = "model"
     version = "1"
     order = 20
+    uses = ("text.entities[].start", "text.emoji[].start")  # reuse its spans when it ran
     Settings = LanguageSettings
     settings: LanguageSettings
     provides = (
@@ -129,8 +147,9 @@ class LanguageFamily(Family):
 
     def _one(self, item: Item) -> dict[str, Any]:
         s = self.settings
-        cleaned = clean_text(item.post.text or "")
-        letters = len(_LETTER.findall(cleaned))
+        text = item.post.text or ""
+        cleaned = clean_text(text, _text_family_spans(item.out.get("text")))
+        letters = sum(map(str.isalpha, cleaned))
         scripts = script_counts(cleaned)
         declared = base_language(item.post.lang)
         out: dict[str, Any] = {

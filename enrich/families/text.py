@@ -24,7 +24,12 @@ SKIN_TONES = ("light", "medium-light", "medium", "medium-dark", "dark")
 
 _WORD_RE = re.compile(r"[^\W_][\w'’-]*")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z]+")
-_SENTENCE_END_RE = re.compile(r"[.!?。！？…]+(?=\s|$)|\n+")
+# A sentence: from a word character up to terminal punctuation followed by a space, or a line end.
+_SENTENCE_RE = re.compile(r"[^\W_](?:[^.!?。！？…\n]|[.!?。！？…]+(?!\s|$))*")
+_ASCII_UPPER_RE = re.compile(r"[A-Z]")
+_ASCII_LOWER_RE = re.compile(r"[a-z]")
+_UPPER_RE = regex.compile(r"\p{Lu}")
+_LOWER_RE = regex.compile(r"\p{Ll}")
 _PUNCT_RE = regex.compile(r"\p{P}")
 _DIGIT_RE = re.compile(r"\d")
 _SHOUT_RE = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}{2,}(?![\p{L}\p{N}])")
@@ -222,12 +227,14 @@ def text_features(post: Post, use_platform: bool = True, cap: int = 50) -> dict[
     folded = [w.casefold() for w in words]
     wl = weighted_length(text, [(e.start, e.end) for e in ents["urls"]] if source == "extracted" else None,
                          [(h.start, h.end) for h in ems])
-    upper = sum(map(str.isupper, clean))
-    lower = sum(map(str.islower, clean))
+    if clean.isascii():
+        upper, lower = len(_ASCII_UPPER_RE.findall(clean)), len(_ASCII_LOWER_RE.findall(clean))
+    else:
+        upper, lower = len(_UPPER_RE.findall(clean)), len(_LOWER_RE.findall(clean))
     scripts = script_counts(clean)
     letters = sum(scripts.values())
     dominant = next(iter(scripts), None)
-    sentences = len([s for s in _SENTENCE_END_RE.split(clean) if _WORD_RE.search(s)])
+    sentences = len(_SENTENCE_RE.findall(clean))
     elongated = [m.group() for m in _ELONGATED_RE.finditer(clean)]
     nums = numbers(clean)
     amounts = money(_blank(text, spans))
