@@ -31,12 +31,16 @@ _ASCII_LOWER_RE = re.compile(r"[a-z]")
 _UPPER_RE = regex.compile(r"\p{Lu}")
 _LOWER_RE = regex.compile(r"\p{Ll}")
 _PUNCT_RE = regex.compile(r"\p{P}")
+_ASCII_PUNCT_RE = re.compile(r"[!\"#%&'()*,\-./:;?@\[\\\]_{}]")  # ASCII characters in \p{P}
+_ASCII_SHOUT_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,}(?![A-Za-z0-9])")
+_TRIPLE_RE = re.compile(r"([^\W\d_])\1\1")  # cheap pre-check for elongated words
 _DIGIT_RE = re.compile(r"\d")
 _SHOUT_RE = regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}{2,}(?![\p{L}\p{N}])")
 _ELONGATED_RE = regex.compile(r"(?<![\p{L}\p{N}])(?=[\p{L}]*(\p{L})\1{2,})\p{L}+(?![\p{L}\p{N}])")
 _REPEATED_PUNCT_RE = re.compile(r"[!?！？]{2,}|\.{4,}")
 _RT_PREFIX_RE = re.compile(r"^\s*RT\s?@\w{1,20}:?", re.IGNORECASE)
 _WS_RE = re.compile(r"\s")
+_GRAPHEME_RE = regex.compile(r"\X")
 
 
 class TextSettings(FamilySettings):
@@ -73,17 +77,23 @@ def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """The text with entity spans replaced by spaces: word and number features ignore them."""
     if not spans:
         return text
-    chars = list(text)
-    for start, end in spans:
-        for i in range(start, min(end, len(chars))):
-            chars[i] = " "
-    return "".join(chars)
+    parts: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        if end <= pos:
+            continue
+        start = max(start, pos)
+        parts.append(text[pos:start])
+        parts.append(" " * (end - start))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _grapheme_count(text: str) -> int:
     if text.isascii():
         return len(text) - text.count("\r\n")
-    return len(regex.findall(r"\X", text))
+    return len(_GRAPHEME_RE.findall(text))
 
 
 @register
@@ -223,11 +233,12 @@ def text_features(post: Post, use_platform: bool = True, cap: int = 50) -> dict[
     ems = emoji_hits(text)
     emos = emoticons(text)
     clean = _blank(text, spans + [(h.start, h.end) for h in ems])
+    ascii_clean = clean.isascii()
     words = _WORD_RE.findall(clean)
     folded = [w.casefold() for w in words]
     wl = weighted_length(text, [(e.start, e.end) for e in ents["urls"]] if source == "extracted" else None,
                          [(h.start, h.end) for h in ems])
-    if clean.isascii():
+    if ascii_clean:
         upper, lower = len(_ASCII_UPPER_RE.findall(clean)), len(_ASCII_LOWER_RE.findall(clean))
     else:
         upper, lower = len(_UPPER_RE.findall(clean)), len(_LOWER_RE.findall(clean))
@@ -235,7 +246,7 @@ def text_features(post: Post, use_platform: bool = True, cap: int = 50) -> dict[
     letters = sum(scripts.values())
     dominant = next(iter(scripts), None)
     sentences = len(_SENTENCE_RE.findall(clean))
-    elongated = [m.group() for m in _ELONGATED_RE.finditer(clean)]
+    elongated = [m.group() for m in _ELONGATED_RE.finditer(clean)] if _TRIPLE_RE.search(clean) else []
     nums = numbers(clean)
     amounts = money(_blank(text, spans))
     readability = None
@@ -294,13 +305,13 @@ def text_features(post: Post, use_platform: bool = True, cap: int = 50) -> dict[
         "skin_tones": tones,
         "emoticons": emos[:cap],
         "emoticon_count": len(emos),
-        "punctuation_count": len(_PUNCT_RE.findall(punct_text)),
+        "punctuation_count": len((_ASCII_PUNCT_RE if ascii_clean else _PUNCT_RE).findall(punct_text)),
         "question_mark_count": clean.count("?") + clean.count("？"),
         "exclamation_mark_count": clean.count("!") + clean.count("！"),
         "repeated_punctuation_count": len(_REPEATED_PUNCT_RE.findall(clean)),
         "is_question": "?" in clean or "？" in clean,
         "uppercase_ratio": upper / (upper + lower) if upper + lower else None,
-        "uppercase_word_count": len(_SHOUT_RE.findall(clean)),
+        "uppercase_word_count": len((_ASCII_SHOUT_RE if ascii_clean else _SHOUT_RE).findall(clean)),
         "elongated_words": elongated[:cap],
         "elongated_word_count": len(elongated),
         "numbers": nums[:cap],

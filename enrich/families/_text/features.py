@@ -80,8 +80,7 @@ _EMOTICONS = [
     r"\([\^;'\-]_[\^;'\-]\)", r"\(\^o\^\)", r"\\o/", r"\*_\*", r"[:;]-?[sS$]",
 ]
 # An emoticon stands alone: whitespace (or the text's edge) before, whitespace/punctuation after.
-_EMOTICON_RE = regex.compile(
-    r"(?<=^|\s)(?:" + "|".join(_EMOTICONS) + r")(?=$|\s|[.,!?;])", regex.VERSION0)
+_EMOTICON_RE = re.compile(r"(?:^|(?<=\s))(?:" + "|".join(_EMOTICONS) + r")(?=$|\s|[.,!?;])")
 
 
 def emoticons(text: str) -> list[str]:
@@ -140,6 +139,8 @@ def parse_amount(raw: str) -> float | None:
 
 def money(text: str) -> list[Money]:
     out: list[Money] = []
+    if not _DIGIT.search(text):
+        return out
     for m in _MONEY_RE.finditer(text):
         raw = m.group("a1") or m.group("a2")
         amount = parse_amount(raw)
@@ -157,8 +158,14 @@ def money(text: str) -> list[Money]:
     return out
 
 
+_ASCII_NUMBER_RE = re.compile(r"(?<![A-Za-z0-9_.,])[-+]?\d+(?:[.,]\d+)*(?![A-Za-z0-9_])")
+_DIGIT = re.compile(r"\d")
+
+
 def numbers(text: str) -> list[str]:
-    return _NUMBER_RE.findall(text)
+    if not _DIGIT.search(text):
+        return []
+    return (_ASCII_NUMBER_RE if text.isascii() else _NUMBER_RE).findall(text)
 
 
 # -- scripts ---------------------------------------------------------------------------------------
