@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from typing import Any
 
 from aiohttp import web
@@ -77,3 +78,14 @@ def main(args: argparse.Namespace) -> int:
                 else None,
                 print=lambda msg: logging.getLogger(__name__).info("%s", msg.strip()))
     return 0
+
+
+def _standalone() -> int:
+    parser = argparse.ArgumentParser(prog="python -m enrich.service.cli",
+                                     description="Run the enrich HTTP service (same as `enrich serve`).")
+    add_arguments(parser)
+    return main(parser.parse_args())
+
+
+if __name__ == "__main__":
+    sys.exit(_standalone())

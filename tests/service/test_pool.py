@@ -24,7 +24,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def process_pool(test_families: None) -> AsyncIterator[WorkerPool]:
     pool = WorkerPool(2, SERVICE_FAMILIES, PIPELINE_SETTINGS, extra_families=TEST_FAMILIES,
-                      batch_timeout=4)
+                      batch_timeout=2.5)
     pool.start()
     async with asyncio.timeout(120):
         await pool.wait_ready()
