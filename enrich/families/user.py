@@ -7,6 +7,7 @@ import re
 import unicodedata
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -128,20 +129,6 @@ class UserFamily(Family):
         if a.created_at is not None and post.created_at is not None:
             age_days = max((_aware(post.created_at) - _aware(a.created_at)).total_seconds() / 86400.0, 0.0)
         rated = age_days is not None and age_days >= self.settings.min_age_days_for_rates
-        handle = a.screen_name or ""
-        name = a.name or ""
-        bio = a.description or ""
-        bio_urls = extract_urls(bio) if bio else []
-        name_emoji = emoji_hits(name) if name else []
-        domain = None
-        if a.url:
-            try:
-                host = urlsplit(a.url if "//" in a.url else "//" + a.url).hostname
-            except ValueError:
-                host = None
-            domain = host.removeprefix("www.") if host else None
-        trailing = _TRAILING_DIGITS.search(handle)
-        fh, fn = _fold(handle), _fold(name)
         return {
             "id": a.id,
             "screen_name": a.screen_name,
@@ -168,25 +155,47 @@ class UserFamily(Family):
             "default_profile": a.default_profile,
             "default_profile_image": a.default_profile_image,
             "has_banner": bool(a.profile_banner_url),
-            "has_profile_url": bool(a.url),
-            "profile_url_domain": domain,
             "has_location": bool(a.location and a.location.strip()),
-            "has_bio": bool(bio.strip()),
-            "bio_length": len(bio),
-            "bio_hashtag_count": len(extract_hashtags(bio, urls=bio_urls)) if bio else 0,
-            "bio_mention_count": len(extract_mentions(bio)) if bio else 0,
-            "bio_url_count": max(len(bio_urls), len(a.description_urls)),
-            "bio_emoji_count": len(emoji_hits(bio)) if bio else 0,
             "declared_language": a.lang,
-            "handle_length": len(handle) if a.screen_name else None,
-            "handle_digit_count": sum(c.isdigit() for c in handle) if a.screen_name else None,
-            "handle_trailing_digits": len(trailing.group()) if trailing else (0 if a.screen_name else None),
-            "handle_underscore_count": handle.count("_") if a.screen_name else None,
-            "name_length": len(name) if a.name is not None else None,
-            "name_word_count": len(_NAME_WORD.findall(name)) if a.name is not None else None,
-            "name_digit_count": sum(c.isdigit() for c in name) if a.name is not None else None,
-            "name_emoji_count": len(name_emoji) if a.name is not None else None,
-            "name_has_emoji": bool(name_emoji) if a.name is not None else None,
-            "name_handle_similarity": round(SequenceMatcher(None, fh, fn).ratio(), 4)
-            if fh and fn else None,
+            **profile_text_features(a.screen_name, a.name, a.description or "", a.url,
+                                    len(a.description_urls)),
         }
+
+
+@lru_cache(maxsize=4096)
+def profile_text_features(handle: str | None, name: str | None, bio: str, url: str | None,
+                          bio_url_entities: int) -> dict[str, Any]:
+    """Features of the profile's strings; cached because an author's posts repeat them."""
+    h = handle or ""
+    bio_urls = extract_urls(bio) if bio else []
+    name_emoji = emoji_hits(name) if name else []
+    domain = None
+    if url:
+        try:
+            host = urlsplit(url if "//" in url else "//" + url).hostname
+        except ValueError:
+            host = None
+        domain = host.removeprefix("www.") if host else None
+    trailing = _TRAILING_DIGITS.search(h)
+    fh, fn = _fold(h), _fold(name or "")
+    has_handle, has_name = handle is not None, name is not None
+    return {
+        "has_profile_url": bool(url),
+        "profile_url_domain": domain,
+        "has_bio": bool(bio.strip()),
+        "bio_length": len(bio),
+        "bio_hashtag_count": len(extract_hashtags(bio, urls=bio_urls)) if bio else 0,
+        "bio_mention_count": len(extract_mentions(bio)) if bio else 0,
+        "bio_url_count": max(len(bio_urls), bio_url_entities),
+        "bio_emoji_count": len(emoji_hits(bio)) if bio else 0,
+        "handle_length": len(h) if has_handle else None,
+        "handle_digit_count": sum(c.isdigit() for c in h) if has_handle else None,
+        "handle_trailing_digits": len(trailing.group()) if trailing else (0 if has_handle else None),
+        "handle_underscore_count": h.count("_") if has_handle else None,
+        "name_length": len(name) if name is not None else None,
+        "name_word_count": len(_NAME_WORD.findall(name)) if name is not None else None,
+        "name_digit_count": sum(c.isdigit() for c in name) if name is not None else None,
+        "name_emoji_count": len(name_emoji) if has_name else None,
+        "name_has_emoji": bool(name_emoji) if has_name else None,
+        "name_handle_similarity": round(SequenceMatcher(None, fh, fn).ratio(), 4) if fh and fn else None,
+    }
