@@ -67,6 +67,9 @@ async def enrich_handler(request: web.Request) -> web.StreamResponse:
         return await stream_ndjson(request, families)
     if ctype not in JSON_TYPES and ctype not in TEXT_TYPES:
         raise Problem(ErrorCode.UNSUPPORTED_MEDIA_TYPE, content_type=ctype)
+    batcher = request.app[BATCHER]
+    if not batcher.has_room(1):  # shed load before reading and parsing the body
+        raise overload_problem(settings, batcher)
     data = _parse_body(await request.read(), ctype)
     many = isinstance(data, list)
     records = data if many else [data]
@@ -83,7 +86,7 @@ async def enrich_handler(request: web.Request) -> web.StreamResponse:
     try:
         out = await enrich_slots(request, slots, families)
     except Overloaded:
-        raise overload_problem(settings, request.app[BATCHER]) from None
+        raise overload_problem(settings, batcher) from None
     except (WorkerCrashed, PoolClosed) as exc:
         raise unavailable_problem(settings, exc) from None
     count_outcomes(request, out)
