@@ -222,3 +222,17 @@ _PIECES = st.sampled_from(["#tag", "@user", "$AAPL", "https://t.co/x1", "example
 def test_arbitrary_unicode(text: str) -> None:
     out = text_features(Post(text=text), cap=1000)
     _check_consistent(text, out)
+
+
+_EMOJI_KEYS = sorted(__import__("emoji").EMOJI_DATA)
+
+
+# Stray zero-width joiners are left out: the library splits a known sequence followed by a ZWJ
+# into its parts, the scan keeps the known sequence.
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_EMOJI_KEYS), st.sampled_from([" ", "a", "日", "#", "1"])),
+                max_size=12).map("".join))
+def test_emoji_scan_agrees_with_emoji_library(text: str) -> None:
+    import emoji
+
+    assert [h.char for h in emoji_hits(text)] == [e["emoji"] for e in emoji.emoji_list(text)]

@@ -46,29 +46,37 @@ _NON_ASCII_STRETCH = re.compile(r"[#*0-9]?[^\x00-\x7f]+")
 
 
 @cache
-def _emoji_re() -> re.Pattern[str]:
-    # Every sequence the emoji library knows, as one prefix trie (longest match wins): one C-level
-    # scan instead of the library's per-character tokenizer.
-    return re.compile(trie_pattern(list(emoji.EMOJI_DATA)))
+def _emoji_table() -> dict[str, re.Pattern[str]]:
+    # Every sequence the emoji library knows, grouped by first code point, each group one prefix
+    # trie (longest match wins): a dict look-up per character instead of the library's tokenizer
+    # or one regex alternation that would try every first character in turn.
+    groups: dict[str, list[str]] = {}
+    for key in emoji.EMOJI_DATA:
+        groups.setdefault(key[0], []).append(key)
+    return {first: re.compile(trie_pattern(keys, lower=False)) for first, keys in groups.items()}
 
 
 def emoji_hits(text: str) -> list[EmojiHit]:
     if text.isascii():
         return []
     cats = _emoji_categories()
-    pattern = _emoji_re()
+    table = _emoji_table()
     hits: list[EmojiHit] = []
     for stretch in _NON_ASCII_STRETCH.finditer(text):
-        for m in pattern.finditer(text, stretch.start(), stretch.end()):
-            char = m.group()
-            if not char:
+        i, end = stretch.span()
+        while i < end:
+            pattern = table.get(text[i])
+            m = pattern.match(text, i) if pattern is not None else None
+            if m is None or m.end() == i:
+                i += 1
                 continue
+            char = m.group()
             data = emoji.EMOJI_DATA.get(char)
             name = data["en"].strip(":").replace("_", " ") if data else char
             tone = next((t for mod, t in _SKIN_TONES.items() if mod in char), None)
             key = char.translate(_STRIP_FOR_LOOKUP)
-            hits.append(EmojiHit(char, name, cats.get(key) or cats.get(key[:1]), tone,
-                                 m.start(), m.end()))
+            hits.append(EmojiHit(char, name, cats.get(key) or cats.get(key[:1]), tone, i, m.end()))
+            i = m.end()
     return hits
 
 
