@@ -216,6 +216,10 @@ class TextFamily(Family):
           "Flesch-Kincaid grade level, same conditions as flesch_reading_ease."),
     )
 
+    def setup(self) -> None:
+        # Compile the large patterns (TLD and emoji tries) once per process, before any post.
+        text_features(Post(text="warm up #tag @name $TAG https://example.com 😀 :) $5"))
+
     def enrich_one(self, item: Item) -> dict[str, Any]:
         return text_features(item.post, self.settings.use_platform_entities, self.settings.max_list_items)
 

@@ -12,6 +12,8 @@ Offsets are code point offsets into the text (Python ``str`` indices), as in ``P
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -132,6 +134,9 @@ def _url_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Patte
     return extract, regex.compile(ascii_domain, regex.IGNORECASE), tco
 
 
+# Every URL has a dot (before its TLD) and no twitter-text space, so only whitespace-free tokens
+# holding a dot are scanned: the full pattern is costly to try at every position of a post.
+_TOKEN_WITH_DOT = re.compile(f"(?<![^{_SPACES}])[^{_SPACES}]*\\.[^{_SPACES}]*")
 _INVALID_URL_WITHOUT_PROTOCOL_PRECEDING = regex.compile(r"[-_./]$")
 
 
@@ -203,6 +208,11 @@ def extract_cashtags(text: str) -> list[Entity]:
 
 
 def _valid_length(url: str, protocol: str, domain: str) -> bool:
+    if domain.isascii():
+        # What the IDNA codec checks for an ASCII name, without its cost: label lengths.
+        if not all(0 < len(label) <= 63 for label in domain.split(".")):
+            return False
+        return len(protocol) + len(url) <= MAX_URL_LENGTH
     try:
         # IDNA rejects what twitter-text's toASCII rejects: labels over 63 octets, and
         # non-ASCII labels that claim to be punycode already ("xn--" + non-ASCII).
@@ -214,12 +224,19 @@ def _valid_length(url: str, protocol: str, domain: str) -> bool:
     return len(protocol) + len(url) + len(encoded) - len(domain) <= MAX_URL_LENGTH
 
 
+def _url_matches(extract_re: regex.Pattern[str], text: str) -> Iterator[regex.Match[str]]:
+    for tok in _TOKEN_WITH_DOT.finditer(text):
+        start, end = tok.span()
+        # From the space before the token, which the pattern takes as the preceding character.
+        yield from extract_re.finditer(text, max(start - 1, 0), end)
+
+
 def extract_urls(text: str, without_protocol: bool = True) -> list[Entity]:
     if not text or ("." not in text if without_protocol else ":" not in text):
         return []
     extract_re, ascii_domain_re, tco_re = _url_patterns()
     urls: list[Entity] = []
-    for m in extract_re.finditer(text):
+    for m in _url_matches(extract_re, text):
         before, url, protocol, domain, path = m.group(1), m.group(2), m.group(3), m.group(4), m.group(6)
         start, end = m.start(2), m.end(2)
         if not _valid_length(url, protocol or DEFAULT_PROTOCOL, domain):
