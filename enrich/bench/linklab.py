@@ -12,6 +12,7 @@ import asyncio
 import gzip
 import socket
 import threading
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -38,6 +39,7 @@ HOSTS = ("short.test", "mid.test", "site.test", "loop.test", "head405.test", "he
 @dataclass
 class LinkLab:
     delay: float = 0.0  # seconds added to every response
+    spread: int = 0  # when > 0, shorteners send to site0.test .. site{spread-1}.test (benchmarks)
     host: str = LAB_ADDR
     port: int = 0
     garbage_port: int = 0
@@ -48,7 +50,8 @@ class LinkLab:
 
     def connect_to(self) -> list[str]:
         """``HOST:80:ADDR:PORT`` entries mapping every lab hostname to this server."""
-        entries = [f"{h}:80:{self.host}:{self.port}" for h in HOSTS]
+        hosts = [*HOSTS, *(f"site{i}.test" for i in range(self.spread))]
+        entries = [f"{h}:80:{self.host}:{self.port}" for h in hosts]
         entries.append(f"garbage.test:80:{self.host}:{self.garbage_port}")
         return entries
 
@@ -108,7 +111,9 @@ class LinkLab:
             await asyncio.sleep(self.delay)
         if host in ("", self.host):  # path-routed chain, for clients that cannot map hostnames
             return self._path_routed(request, path)
-        handler = getattr(self, "_h_" + host.split(".")[0], None)
+        label = host.split(".")[0]
+        handler = getattr(self, "_h_" + label, None) or getattr(
+            self, "_h_" + label.rstrip("0123456789"), None)
         if handler is None:
             return web.Response(status=404, text="unknown lab host")
         resp: web.StreamResponse = await handler(request, path)
@@ -129,7 +134,8 @@ class LinkLab:
         raise web.HTTPMovedPermanently(f"http://mid.test{path}")
 
     async def _h_bit(self, request: web.Request, path: str) -> web.StreamResponse:
-        raise web.HTTPMovedPermanently(f"http://site.test/page{path}?utm_source=twitter&utm_medium=social")
+        site = f"site{zlib.crc32(path.encode()) % self.spread}" if self.spread else "site"
+        raise web.HTTPMovedPermanently(f"http://{site}.test/page{path}?utm_source=twitter&utm_medium=social")
 
     async def _h_t(self, request: web.Request, path: str) -> web.StreamResponse:
         raise web.HTTPMovedPermanently(f"http://bit.ly{path}")

@@ -43,7 +43,8 @@ class LinksSettings(FamilySettings):
     max_body_bytes: int = Field(512 * 1024, ge=1024, description="Cap on decompressed HTML bytes read.")
     user_agent: str = "enrich-links/0.1 (link metadata; +https://pypi.org/project/enrich/)"
     global_concurrency: int = Field(256, ge=1)
-    per_host_concurrency: int = Field(16, ge=1)
+    per_host_concurrency: int = Field(16, ge=1, description="Requests in flight per ordinary host.")
+    shortener_concurrency: int = Field(256, ge=1, description="Requests in flight per URL shortener host.")
     per_host_rate: float = Field(0.0, ge=0, description="Requests/second per host; 0 means no limit.")
     cache: Literal["sqlite", "redis", "memory", "none"] = "sqlite"
     cache_path: Path | None = None
@@ -169,10 +170,14 @@ class LinksFamily(Family):
         self._inflight: dict[str, asyncio.Future[dict[str, Any]]] = {}
 
     def setup(self) -> None:
+        from dataclasses import replace
+
         from ..net.fetch import parse_connect_to
 
         parse_connect_to(self.cfg.connect_to)
         self.domains = DomainList.load(self.name)
+        self.fetch_config = replace(self.fetch_config, shortener_hosts=self.domains.shorteners,
+                                    shortener_concurrency=self.cfg.shortener_concurrency)
         self._cache = self._make_cache()
 
     def _make_cache(self) -> LinkCache | None:

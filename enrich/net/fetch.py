@@ -44,6 +44,10 @@ class FetchConfig:
     global_concurrency: int = 256
     per_host_concurrency: int = 16
     per_host_rate: float = 0.0  # requests/second per host; 0 = no rate limit
+    # Shorteners (t.co, bit.ly, ...) are built for huge request rates: a per-host limit sized
+    # for ordinary sites would make them the bottleneck of every batch.
+    shortener_hosts: frozenset[str] = frozenset()
+    shortener_concurrency: int = 256
     fetch_metadata: bool = True
 
 
@@ -133,8 +137,11 @@ def _result(host: str, addr: str, port: int) -> ResolveResult:
 class HostLimiter:
     """Per-host concurrency and (optional) request rate."""
 
-    def __init__(self, concurrency: int, rate: float) -> None:
+    def __init__(self, concurrency: int, rate: float, wide_hosts: frozenset[str] = frozenset(),
+                 wide_concurrency: int = 256) -> None:
         self.concurrency = concurrency
+        self.wide_hosts = wide_hosts
+        self.wide_concurrency = wide_concurrency
         self.interval = 1.0 / rate if rate > 0 else 0.0
         self._sems: dict[str, asyncio.Semaphore] = {}
         self._next: dict[str, float] = {}
@@ -144,8 +151,9 @@ class HostLimiter:
         if sem is None:
             if len(self._sems) > 10_000:  # bounded: forget idle hosts
                 self._sems = {h: s for h, s in self._sems.items() if s.locked()}
-            sem = self._sems[host] = asyncio.Semaphore(self.concurrency)
-        if self.interval:
+            limit = self.wide_concurrency if host in self.wide_hosts else self.concurrency
+            sem = self._sems[host] = asyncio.Semaphore(limit)
+        if self.interval and host not in self.wide_hosts:
             now = time.monotonic()
             at = max(now, self._next.get(host, 0.0))
             self._next[host] = at + self.interval
@@ -164,13 +172,16 @@ class Fetcher:
                                          parse_connect_to(config.connect_to))
         self._session: aiohttp.ClientSession | None = None
         self._global = asyncio.Semaphore(config.global_concurrency)
-        self._hosts = HostLimiter(config.per_host_concurrency, config.per_host_rate)
+        self._hosts = HostLimiter(config.per_host_concurrency, config.per_host_rate,
+                                  config.shortener_hosts, config.shortener_concurrency)
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(
+                # Per-host politeness is HostLimiter's job (it knows shorteners); the pool only
+                # bounds the total.
                 resolver=self._resolver, limit=self.config.global_concurrency,
-                limit_per_host=self.config.per_host_concurrency, ttl_dns_cache=60,
+                limit_per_host=0, ttl_dns_cache=60,
                 enable_cleanup_closed=True)
             self._session = aiohttp.ClientSession(
                 connector=connector, trust_env=False, auto_decompress=True,

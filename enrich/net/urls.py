@@ -40,9 +40,9 @@ class DomainList:
         except (OSError, KeyError, orjson.JSONDecodeError) as exc:
             raise NotConfigured(family, f"domain list unreadable: {exc}") from exc
 
-    def _parents(self, host: str) -> list[str]:
+    def _parents(self, host: str, with_tld: bool = False) -> list[str]:
         parts = host.split(".")
-        return [".".join(parts[i:]) for i in range(len(parts) - 1)]
+        return [".".join(parts[i:]) for i in range(len(parts) - (0 if with_tld else 1))]
 
     def category(self, host: str) -> str | None:
         host = host.lower().removeprefix("www.")
@@ -52,7 +52,7 @@ class DomainList:
             cat = self.domains.get(cand)
             if cat:
                 return cat
-        for cand in self._parents(host):
+        for cand in self._parents(host, with_tld=True):
             cat = self.suffix_rules.get(cand)
             if cat:
                 return cat
