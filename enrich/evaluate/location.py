@@ -88,8 +88,16 @@ def profile_pairs(data: Path) -> list[ProfilePair]:
                     continue
                 if (lat, lon) == (0.0, 0.0):
                     continue
-                pairs.append(ProfilePair("cf" + rec["_unit_id"], _demojibake(loc),
-                                         rec.get("user_timezone") or None, lat, lon, "crowdflower"))
+                pairs.append(
+                    ProfilePair(
+                        "cf" + rec["_unit_id"],
+                        _demojibake(loc),
+                        rec.get("user_timezone") or None,
+                        lat,
+                        lon,
+                        "crowdflower",
+                    )
+                )
     geo = data / "geo" / "geocorpora_dev.tsv"
     if geo.is_file():
         seen: set[str] = set()
@@ -103,8 +111,9 @@ def profile_pairs(data: Path) -> list[ProfilePair]:
                 lat, lon = float(rec["tweet_coordinates_latitude"]), float(rec["tweet_coordinates_longitude"])
             except ValueError:
                 continue
-            pairs.append(ProfilePair("gc" + tid, loc, rec.get("tweet_user_timezone") or None, lat, lon,
-                                     "geocorpora"))
+            pairs.append(
+                ProfilePair("gc" + tid, loc, rec.get("tweet_user_timezone") or None, lat, lon, "geocorpora")
+            )
     return pairs
 
 
@@ -148,8 +157,9 @@ def _carmen() -> tuple[Any, dict[str, str], dict[str, str]]:
     return resolver, names, states
 
 
-def _carmen_country(resolver: Any, names: dict[str, str], states: dict[str, str],
-                    location: str) -> tuple[str | None, str | None]:
+def _carmen_country(
+    resolver: Any, names: dict[str, str], states: dict[str, str], location: str
+) -> tuple[str | None, str | None]:
     res = resolver.resolve_tweet({"user": {"location": location}})
     if not res:
         return None, None
@@ -193,12 +203,21 @@ def evaluate_profiles(data: Path, half: str, family: Any) -> dict[str, Any]:
     n = len(pairs)
 
     def row(t: dict[str, int]) -> dict[str, Any]:
-        return {"n": n, "coverage": t["covered"] / n if n else 0.0,
-                "precision": t["right"] / t["covered"] if t["covered"] else 0.0,
-                "precision_ci": _wilson(t["right"], t["covered"]),
-                "city_st_n": t["st_n"], "city_st_state_accuracy": t["st_right"] / t["st_n"] if t["st_n"] else None}
-    return {"enrich": row(ours), "carmen": row(theirs), "seconds": round(time.perf_counter() - t0, 2),
-            "sources": {s: sum(1 for p in pairs if p.source == s) for s in ("crowdflower", "geocorpora")}}
+        return {
+            "n": n,
+            "coverage": t["covered"] / n if n else 0.0,
+            "precision": t["right"] / t["covered"] if t["covered"] else 0.0,
+            "precision_ci": _wilson(t["right"], t["covered"]),
+            "city_st_n": t["st_n"],
+            "city_st_state_accuracy": t["st_right"] / t["st_n"] if t["st_n"] else None,
+        }
+
+    return {
+        "enrich": row(ours),
+        "carmen": row(theirs),
+        "seconds": round(time.perf_counter() - t0, 2),
+        "sources": {s: sum(1 for p in pairs if p.source == s) for s in ("crowdflower", "geocorpora")},
+    }
 
 
 def evaluate_mentions(data: Path, half: str, family: Any) -> dict[str, Any]:
@@ -216,12 +235,14 @@ def evaluate_mentions(data: Path, half: str, family: Any) -> dict[str, Any]:
         except ValueError:
             continue
         text = tw["text"]
-        if text[pos:pos + len(surface)] != surface:
+        if text[pos : pos + len(surface)] != surface:
             found = text.find(surface)
             if found < 0:
                 continue
             pos = found
-        tw["gold"].append((pos, pos + len(surface), rec.get("geoNameId") or "", rec.get("country_code") or ""))
+        tw["gold"].append(
+            (pos, pos + len(surface), rec.get("geoNameId") or "", rec.get("country_code") or "")
+        )
     levels = ("country", "geonames_id", "country_annotated", "geonames_id_annotated")
     tallies = {level: {"tp_p": 0, "pred": 0, "tp_g": 0, "gold": 0} for level in levels}
     t0 = time.perf_counter()
@@ -245,15 +266,24 @@ def evaluate_mentions(data: Path, half: str, family: Any) -> dict[str, Any]:
                 t["tp_p"] += any((g[3] if level == "country" else g[2]) == value for g in scored)
             for g in golds:
                 value = g[3] if level == "country" else g[2]
-                t["tp_g"] += any(p["start"] < g[1] and g[0] < p["end"] and
-                                 (p["country_code"] if level == "country" else str(p["geonames_id"] or ""))
-                                 == value for p in preds)
+                t["tp_g"] += any(
+                    p["start"] < g[1]
+                    and g[0] < p["end"]
+                    and (p["country_code"] if level == "country" else str(p["geonames_id"] or "")) == value
+                    for p in preds
+                )
     result: dict[str, Any] = {"tweets": len(tweets), "seconds": round(time.perf_counter() - t0, 2)}
     for level, t in tallies.items():
         prec = t["tp_p"] / t["pred"] if t["pred"] else 0.0
         rec_ = t["tp_g"] / t["gold"] if t["gold"] else 0.0
         f1 = 2 * prec * rec_ / (prec + rec_) if prec + rec_ else 0.0
-        result[level] = {"precision": prec, "recall": rec_, "f1": f1, "gold": t["gold"], "predicted": t["pred"]}
+        result[level] = {
+            "precision": prec,
+            "recall": rec_,
+            "f1": f1,
+            "gold": t["gold"],
+            "predicted": t["pred"],
+        }
     return result
 
 
@@ -270,19 +300,23 @@ def main(argv: list[str] | None = None) -> int:
     ment = evaluate_mentions(args.data, args.half, family)
     out = sys.stdout
     out.write(f"## profile string -> country ({args.half} half; {prof['sources']})\n\n")
-    out.write("| system | pairs | coverage | precision (95% CI) | \"City, ST\" pairs | right state |\n")
+    out.write('| system | pairs | coverage | precision (95% CI) | "City, ST" pairs | right state |\n')
     out.write("|---|---|---|---|---|---|\n")
     for name in ("enrich", "carmen"):
         r = prof[name]
         st = "n/a" if r["city_st_state_accuracy"] is None else f"{100 * r['city_st_state_accuracy']:.1f}%"
-        out.write(f"| {name} | {r['n']} | {100 * r['coverage']:.1f}% | {100 * r['precision']:.1f}% "
-                  f"({r['precision_ci']}) | {r['city_st_n']} | {st} |\n")
+        out.write(
+            f"| {name} | {r['n']} | {100 * r['coverage']:.1f}% | {100 * r['precision']:.1f}% "
+            f"({r['precision_ci']}) | {r['city_st_n']} | {st} |\n"
+        )
     out.write(f"\n## places in text, GeoCorpora dev ({args.half} half, {ment['tweets']} tweets)\n\n")
     out.write("| level | gold | predicted | precision | recall | F1 |\n|---|---|---|---|---|---|\n")
     for level in ("country", "geonames_id", "country_annotated", "geonames_id_annotated"):
         r = ment[level]
-        out.write(f"| {level.replace('_annotated', ' (annotated tweets only)')} | {r['gold']} | {r['predicted']} | {r['precision']:.3f} | {r['recall']:.3f} "
-                  f"| {r['f1']:.3f} |\n")
+        out.write(
+            f"| {level.replace('_annotated', ' (annotated tweets only)')} | {r['gold']} | "
+            f"{r['predicted']} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} |\n"
+        )
     return 0
 
 

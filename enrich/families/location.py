@@ -20,15 +20,24 @@ from ..errors import NotConfigured
 from ..family import Family, FamilySettings, Item
 from ..geo.gazetteer import ADMIN1, CITY, COUNTRY, Gazetteer
 from ..geo.mentions import LOCATION_LABELS, MentionFinder, country_priors
-from ..geo.resolve import Priors, Resolution, Resolver, parse_profile
+from ..geo.resolve import Priors, ProfileResult, Resolution, Resolver, parse_profile
 from ..modelstore import model_dir
 from ..post import Place, Post
 from ..registry import register
 
 GRANULARITIES = ("coordinates", "city", "admin2", "admin1", "country")
 SOURCES = ("coordinates", "place", "profile", "profile_coordinates", "post", "timezone")
-PROFILE_STATUS = ("resolved", "coordinates", "flag", "not_a_place", "pronouns", "url", "unknown",
-                  "low_confidence", "empty")
+PROFILE_STATUS = (
+    "resolved",
+    "coordinates",
+    "flag",
+    "not_a_place",
+    "pronouns",
+    "url",
+    "unknown",
+    "low_confidence",
+    "empty",
+)
 _PLACE_KIND = {"city": CITY, "neighborhood": CITY, "poi": CITY, "admin": ADMIN1, "country": COUNTRY}
 
 
@@ -36,12 +45,15 @@ class LocationSettings(FamilySettings):
     model_config = SettingsConfigDict(env_prefix="ENRICH_LOCATION_", extra="forbid")
 
     gazetteer: str = Field("gazetteer", description="Folder under models/ holding the gazetteer.")
-    min_confidence: float = Field(0.3, ge=0, le=1,
-                                  description="Below this, a profile or mention reading abstains.")
+    min_confidence: float = Field(
+        0.3, ge=0, le=1, description="Below this, a profile or mention reading abstains."
+    )
     mention_min_city_population: int = Field(
-        20_000, ge=0, description="A lone city name in text needs this many people to count.")
+        20_000, ge=0, description="A lone city name in text needs this many people to count."
+    )
     timezone_from_coordinates: bool = Field(
-        True, description="Use timezonefinder's polygons for the zone of coordinates.")
+        True, description="Use timezonefinder's polygons for the zone of coordinates."
+    )
 
 
 def _place_attrs(prefix: str, what: str) -> tuple[A, ...]:
@@ -50,11 +62,20 @@ def _place_attrs(prefix: str, what: str) -> tuple[A, ...]:
         A(f"{prefix}.country", "string", f"Country {what}, English name."),
         A(f"{prefix}.country_code", "string", f"ISO 3166-1 alpha-2 code of the country {what}."),
         A(f"{prefix}.admin1", "string", f"First-level subdivision (state, province) {what}, English name."),
-        A(f"{prefix}.admin1_code", "string",
-          f"ISO 3166-2 subdivision suffix of the admin1 {what} (e.g. CA for California)."),
+        A(
+            f"{prefix}.admin1_code",
+            "string",
+            f"ISO 3166-2 subdivision suffix of the admin1 {what} (e.g. CA for California).",
+        ),
         A(f"{prefix}.city", "string", f"City {what}, when known to city level or finer."),
-        A(f"{prefix}.latitude", "number", f"Latitude {what} (WGS84; the coordinates themselves, a "
-          "bounding-box centroid, or the place's representative point).", minimum=-90, maximum=90),
+        A(
+            f"{prefix}.latitude",
+            "number",
+            f"Latitude {what} (WGS84; the coordinates themselves, a "
+            "bounding-box centroid, or the place's representative point).",
+            minimum=-90,
+            maximum=90,
+        ),
         A(f"{prefix}.longitude", "number", f"Longitude {what} (WGS84).", minimum=-180, maximum=180),
         A(f"{prefix}.geonames_id", "integer", f"GeoNames id of the place {what}."),
         A(f"{prefix}.granularity", "string", f"How precise the place {what} is.", enum=GRANULARITIES),
@@ -66,54 +87,107 @@ def _place_attrs(prefix: str, what: str) -> tuple[A, ...]:
 @register
 class LocationFamily(Family):
     name = "location"
-    summary = ("Where the post was sent (its coordinates reverse-geocoded, else its tagged place), "
-               "where the author lives (the profile location string read against an offline "
-               "GeoNames gazetteer with nicknames, codes and time-zone/language priors; else the "
-               "post's place; else the profile time zone) and which places the text names, each "
-               "with granularity, confidence and source; plus the IANA time zone and local time. "
-               "Non-places ('Earth', 'she/her', URLs) abstain with a status.")
+    summary = (
+        "Where the post was sent (its coordinates reverse-geocoded, else its tagged place), "
+        "where the author lives (the profile location string read against an offline "
+        "GeoNames gazetteer with nicknames, codes and time-zone/language priors; else the "
+        "post's place; else the profile time zone) and which places the text names, each "
+        "with granularity, confidence and source; plus the IANA time zone and local time. "
+        "Non-places ('Earth', 'she/her', URLs) abstain with a status."
+    )
     method = "lookup"
     version = "1"
     kind = "cpu"
     uses = ("entities.items[].label",)
     Settings = LocationSettings
+    settings: LocationSettings
     provides = (
         *_place_attrs("location.post", "where the post was sent"),
-        A("location.post.distance_km", "number",
-          "Distance from the post's coordinates to the nearest gazetteer city (geodesic, km).",
-          minimum=0, unit="km"),
+        A(
+            "location.post.distance_km",
+            "number",
+            "Distance from the post's coordinates to the nearest gazetteer city (geodesic, km).",
+            minimum=0,
+            unit="km",
+        ),
         *_place_attrs("location.home", "where the author lives"),
-        A("location.profile_status", "string",
-          "How the author's profile location string was read; abstentions say why.", enum=PROFILE_STATUS),
+        A(
+            "location.profile_status",
+            "string",
+            "How the author's profile location string was read; abstentions say why.",
+            enum=PROFILE_STATUS,
+        ),
         A("location.profile_places[].name", "string", "A place named in the profile location string."),
         A("location.profile_places[].country_code", "string", "ISO 3166-1 alpha-2 code of that place."),
         A("location.profile_places[].admin1_code", "string", "ISO 3166-2 subdivision suffix of that place."),
         A("location.profile_places[].geonames_id", "integer", "GeoNames id of that place."),
-        A("location.profile_places[].granularity", "string", "How precise that place is.",
-          enum=GRANULARITIES),
+        A(
+            "location.profile_places[].granularity",
+            "string",
+            "How precise that place is.",
+            enum=GRANULARITIES,
+        ),
         A("location.profile_places[].confidence", "probability", "How sure that reading is."),
         A("location.mentions[].text", "string", "The place name as written in the post text."),
-        A("location.mentions[].start", "integer", "Start offset (code points) of the mention in post.text.",
-          minimum=0),
-        A("location.mentions[].end", "integer", "End offset (exclusive) of the mention in post.text.",
-          minimum=0),
+        A(
+            "location.mentions[].start",
+            "integer",
+            "Start offset (code points) of the mention in post.text.",
+            minimum=0,
+        ),
+        A(
+            "location.mentions[].end",
+            "integer",
+            "End offset (exclusive) of the mention in post.text.",
+            minimum=0,
+        ),
         A("location.mentions[].name", "string", "GeoNames name of the place the mention resolves to."),
         A("location.mentions[].geonames_id", "integer", "GeoNames id of the mentioned place."),
         A("location.mentions[].country_code", "string", "ISO 3166-1 alpha-2 code of the mentioned place."),
-        A("location.mentions[].admin1_code", "string", "ISO 3166-2 subdivision suffix of the mentioned place."),
-        A("location.mentions[].latitude", "number", "Latitude of the mentioned place.", minimum=-90, maximum=90),
-        A("location.mentions[].longitude", "number", "Longitude of the mentioned place.",
-          minimum=-180, maximum=180),
+        A(
+            "location.mentions[].admin1_code",
+            "string",
+            "ISO 3166-2 subdivision suffix of the mentioned place.",
+        ),
+        A(
+            "location.mentions[].latitude",
+            "number",
+            "Latitude of the mentioned place.",
+            minimum=-90,
+            maximum=90,
+        ),
+        A(
+            "location.mentions[].longitude",
+            "number",
+            "Longitude of the mentioned place.",
+            minimum=-180,
+            maximum=180,
+        ),
         A("location.mentions[].granularity", "string", "Kind of the mentioned place.", enum=GRANULARITIES),
         A("location.mentions[].confidence", "probability", "How sure the reading of the mention is."),
-        A("location.mentions[].source", "string", "gazetteer (name match) or entities (NER span).",
-          enum=("gazetteer", "entities")),
-        A("location.timezone", "string", "IANA time zone of the post (coordinates, place, home, or the "
-          "profile's legacy zone, in that order)."),
-        A("location.timezone_source", "string", "Where the time zone comes from.",
-          enum=("coordinates", "place", "home", "profile_time_zone")),
-        A("location.local_time", "datetime", "Creation time of the post in its local time zone (ISO 8601 "
-          "with offset)."),
+        A(
+            "location.mentions[].source",
+            "string",
+            "gazetteer (name match) or entities (NER span).",
+            enum=("gazetteer", "entities"),
+        ),
+        A(
+            "location.timezone",
+            "string",
+            "IANA time zone of the post (coordinates, place, home, or the "
+            "profile's legacy zone, in that order).",
+        ),
+        A(
+            "location.timezone_source",
+            "string",
+            "Where the time zone comes from.",
+            enum=("coordinates", "place", "home", "profile_time_zone"),
+        ),
+        A(
+            "location.local_time",
+            "datetime",
+            "Creation time of the post in its local time zone (ISO 8601 with offset).",
+        ),
     )
 
     def setup(self) -> None:
@@ -130,6 +204,7 @@ class LocationFamily(Family):
 
             self._tzf = TimezoneFinder()
         self._zones: dict[str, ZoneInfo | None] = {}
+        self._profiles: dict[tuple[object, ...], ProfileResult] = {}
 
     def model_name(self) -> str | None:
         return f"geonames-gazetteer-{len(self.gaz.population)}"
@@ -139,8 +214,14 @@ class LocationFamily(Family):
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return None
         row, _ = self.gaz.nearest_city(lat, lon)
-        rec = self.gaz.record(row, confidence=1.0, source=source, granularity="coordinates",
-                              lat=round(lat, 6), lon=round(lon, 6))
+        rec = self.gaz.record(
+            row,
+            confidence=1.0,
+            source=source,
+            granularity="coordinates",
+            lat=round(lat, 6),
+            lon=round(lon, 6),
+        )
         rec["distance_km"] = round(great_circle((lat, lon), (self.gaz.lat[row], self.gaz.lon[row])).km, 3)
         return rec
 
@@ -156,7 +237,9 @@ class LocationFamily(Family):
         for name in (place.name, (place.full_name or "").split(",")[0]):
             if not name:
                 continue
-            rows = [r for r in gaz.lookup(name) if (not cc or gaz.country_code(r) == cc) and gaz.kind[r] == kind]
+            rows = [
+                r for r in gaz.lookup(name) if (not cc or gaz.country_code(r) == cc) and gaz.kind[r] == kind
+            ]
             if rows and lat is not None:
                 row = min(rows, key=lambda r: great_circle((lat, lon), (gaz.lat[r], gaz.lon[r])).km)
                 if great_circle((lat, lon), (gaz.lat[row], gaz.lon[row])).km > 200:
@@ -220,11 +303,15 @@ class LocationFamily(Family):
             tz_name = gaz.timezone(post_row)
             tz_source = "place" if tz_name else None
 
-        priors = self.resolver.priors(author.time_zone if author else None,
-                                      author.utc_offset if author else None,
-                                      (author.lang if author else None, post.lang))
+        priors = self.resolver.priors(
+            author.time_zone if author else None,
+            author.utc_offset if author else None,
+            (author.lang if author else None, post.lang),
+        )
         if post_rec is not None:
-            priors.countries[post_rec["country_code"]] = priors.countries.get(post_rec["country_code"], 1.0) * 3
+            priors.countries[post_rec["country_code"]] = (
+                priors.countries.get(post_rec["country_code"], 1.0) * 3
+            )
 
         # Where the author lives: profile > the post's own place > the profile time zone.
         home: dict[str, Any] | None = None
@@ -232,10 +319,18 @@ class LocationFamily(Family):
         status = "empty"
         profile_places: list[dict[str, Any]] = []
         if author is not None and author.location:
-            parsed = parse_profile(self.resolver, author.location, priors)
+            cache_key = (author.location, priors.key())
+            parsed = self._profiles.get(cache_key)
+            if parsed is None:
+                parsed = parse_profile(self.resolver, author.location, priors)
+                if len(self._profiles) >= 50_000:  # bounded: archives repeat authors, not forever
+                    self._profiles.clear()
+                self._profiles[cache_key] = parsed
             status = parsed.status
             if parsed.coordinates is not None:
-                home = self._from_coordinates(parsed.coordinates[1], parsed.coordinates[0], "profile_coordinates")
+                home = self._from_coordinates(
+                    parsed.coordinates[1], parsed.coordinates[0], "profile_coordinates"
+                )
                 if home is not None:
                     home.pop("distance_km", None)
                     home["confidence"] = 0.9
@@ -245,9 +340,15 @@ class LocationFamily(Family):
                 status = "low_confidence"
             if sure and home is None:
                 home, home_row = self._record(sure[0], "profile"), sure[0].row
-            profile_places = [{k: v for k, v in self._record(p, "profile").items()
-                               if k in ("name", "country_code", "admin1_code", "geonames_id",
-                                        "granularity", "confidence")} for p in sure]
+            profile_places = [
+                {
+                    k: v
+                    for k, v in self._record(p, "profile").items()
+                    if k
+                    in ("name", "country_code", "admin1_code", "geonames_id", "granularity", "confidence")
+                }
+                for p in sure
+            ]
         if home is None and post_rec is not None:
             home = dict(post_rec)
             home.pop("distance_km", None)
@@ -258,7 +359,7 @@ class LocationFamily(Family):
             home["confidence"] = 0.5
             home_row = post_row
         if home is None and author is not None and author.time_zone:
-            zone, cc = self.resolver.zone_info(author.time_zone)
+            _zone, cc = self.resolver.zone_info(author.time_zone)
             if cc and cc in gaz.country_index and gaz.country_index[cc] in gaz.country_row:
                 home = gaz.record(gaz.country_row[gaz.country_index[cc]], confidence=0.5, source="timezone")
 
@@ -266,11 +367,13 @@ class LocationFamily(Family):
         entity_spans = _location_entities(item.out.get("entities"), post.text)
         text_priors = priors
         if home is not None:
-            text_priors = Priors(dict(priors.countries), priors.timezones, priors.utc_offset, priors.languages)
+            text_priors = Priors(
+                dict(priors.countries), priors.timezones, priors.utc_offset, priors.languages
+            )
             cc = home["country_code"]
             text_priors.countries[cc] = text_priors.countries.get(cc, 1.0) * 2
         found = self.mentions.find(post.text or "", text_priors, entity_spans)
-        if found:
+        if len(found) > 1 and any(gaz.kind[m.row] == COUNTRY for m in found):
             sharpened = country_priors(gaz, text_priors, found)
             if sharpened.countries != text_priors.countries:
                 found = self.mentions.find(post.text or "", sharpened, entity_spans)
@@ -279,11 +382,22 @@ class LocationFamily(Family):
             if m.confidence < min_conf:
                 continue
             rec = gaz.record(m.row, confidence=m.confidence, source=m.source, granularity=m.granularity)
-            mentions.append({"text": m.text, "start": m.start, "end": m.end, "name": rec["name"],
-                             "geonames_id": rec["geonames_id"], "country_code": rec["country_code"],
-                             "admin1_code": rec["admin1_code"], "latitude": rec["latitude"],
-                             "longitude": rec["longitude"], "granularity": rec["granularity"],
-                             "confidence": rec["confidence"], "source": m.source})
+            mentions.append(
+                {
+                    "text": m.text,
+                    "start": m.start,
+                    "end": m.end,
+                    "name": rec["name"],
+                    "geonames_id": rec["geonames_id"],
+                    "country_code": rec["country_code"],
+                    "admin1_code": rec["admin1_code"],
+                    "latitude": rec["latitude"],
+                    "longitude": rec["longitude"],
+                    "granularity": rec["granularity"],
+                    "confidence": rec["confidence"],
+                    "source": m.source,
+                }
+            )
 
         if tz_name is None and home is not None and home["source"] != "timezone":
             tz_name = gaz.timezone(home_row) if home_row is not None else None
@@ -292,15 +406,22 @@ class LocationFamily(Family):
             tz_name = self.resolver.zone_info(author.time_zone)[0]
             tz_source = "profile_time_zone" if tz_name else None
         local_time = None
-        zone = self._zone(tz_name)
-        if zone is not None and post.created_at is not None:
-            local_time = post.created_at.astimezone(zone).isoformat()
-        elif zone is None:
+        tzinfo = self._zone(tz_name)
+        if tzinfo is not None and post.created_at is not None:
+            local_time = post.created_at.astimezone(tzinfo).isoformat()
+        elif tzinfo is None:
             tz_name = tz_source = None
 
-        return {"post": post_rec, "home": home, "profile_status": status, "profile_places": profile_places,
-                "mentions": mentions, "timezone": tz_name, "timezone_source": tz_source,
-                "local_time": local_time}
+        return {
+            "post": post_rec,
+            "home": home,
+            "profile_status": status,
+            "profile_places": profile_places,
+            "mentions": mentions,
+            "timezone": tz_name,
+            "timezone_source": tz_source,
+            "local_time": local_time,
+        }
 
     def enrich_batch(self, items: Sequence[Item]) -> list[dict[str, Any]]:
         return [self.enrich_one(item) for item in items]

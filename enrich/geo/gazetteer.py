@@ -79,8 +79,9 @@ class Gazetteer:
     def nearest_city(self, lat: float, lon: float) -> tuple[int, float]:
         """The nearest city row and its great-circle distance in km."""
         la, lo = math.radians(lat), math.radians(lon)
-        chord, pos = self._tree.query((math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo),
-                                       math.sin(la)))
+        chord, pos = self._tree.query(
+            (math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la))
+        )
         angle = 2.0 * math.asin(min(1.0, float(chord) / 2.0))
         return int(self._city_rows[int(pos)]), angle * EARTH_RADIUS_KM
 
@@ -116,9 +117,16 @@ class Gazetteer:
             return self.admin1[inner] == self.admin1[outer] and self.kind[inner] in (ADMIN2, CITY)
         return False
 
-    def record(self, row: int, *, confidence: float, source: str,
-               granularity: str | None = None, lat: float | None = None,
-               lon: float | None = None) -> dict[str, Any]:
+    def record(
+        self,
+        row: int,
+        *,
+        confidence: float,
+        source: str,
+        granularity: str | None = None,
+        lat: float | None = None,
+        lon: float | None = None,
+    ) -> dict[str, Any]:
         """The place object the family emits for ``row``."""
         kind = self.kind[row]
         cc, country = self.countries[self.country[row]]

@@ -18,15 +18,116 @@ from .normalize import fold
 from .resolve import Priors, Resolver
 
 _WORD = re.compile(r"[^\W_](?:[\w]|['’.\-&](?=\w))*")
-_STOP = frozenset("""a an and are as at be but by for from has have he her his i if in into is it its
-me my no not of on or our she so than that the their them then there these they this to too up us
-was we were what when where which who why will with you your yours im ive dont cant just get got
-like new good great big little old day today night time man men world love life one two all more
-home north south east west central city state county republic kingdom island islands""".split())
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "too",
+        "up",
+        "us",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+        "yours",
+        "im",
+        "ive",
+        "dont",
+        "cant",
+        "just",
+        "get",
+        "got",
+        "like",
+        "new",
+        "good",
+        "great",
+        "big",
+        "little",
+        "old",
+        "day",
+        "today",
+        "night",
+        "time",
+        "man",
+        "men",
+        "world",
+        "love",
+        "life",
+        "one",
+        "two",
+        "all",
+        "more",
+        "home",
+        "north",
+        "south",
+        "east",
+        "west",
+        "central",
+        "city",
+        "state",
+        "county",
+        "republic",
+        "kingdom",
+        "island",
+        "islands",
+    ]
+)
 _NICKNAME_KEYS = frozenset(CITY_ALIASES) | frozenset(COUNTRY_ALIASES)
 # All-caps abbreviations we trust in running text ("NYC", "UK"); two-letter codes are not.
-_TRUSTED_CAPS = frozenset(k.upper().replace(" ", "") for k in (*CITY_ALIASES, *COUNTRY_ALIASES)
-                          if len(k.replace(" ", "")) >= 2)
+_TRUSTED_CAPS = frozenset(
+    k.upper().replace(" ", "") for k in (*CITY_ALIASES, *COUNTRY_ALIASES) if len(k.replace(" ", "")) >= 2
+)
 # Country abbreviations that are safe in running text when written in capitals.
 _TEXT_CODES = {"US": "US", "USA": "US", "UK": "GB", "UAE": "AE", "DRC": "CD", "KSA": "SA"}
 # "Napa, CA", "Fargo, ND": a capitalised name, a comma, a US state code.
@@ -51,6 +152,14 @@ class MentionFinder:
         self.resolver = resolver
         self.min_city_population = min_city_population
         self.max_words = min(gaz.max_key_words, 5)
+        # Proper prefixes of multi-word names, so n-grams grow only while a name can follow.
+        self.prefixes: frozenset[str] = frozenset(
+            " ".join(parts[:j])
+            for k in gaz.names
+            if " " in k
+            for parts in (k.split(" "),)
+            for j in range(1, len(parts))
+        )
         self.text_codes = {code: gaz.country_row[gaz.country_index[cc]] for code, cc in _TEXT_CODES.items()}
 
     def _text_candidates(self, rows: list[int], key: str, n_words: int, lower: bool) -> list[int]:
@@ -68,14 +177,16 @@ class MentionFinder:
                 ok = "county" in key and not lower
             else:
                 pop = gaz.population[r]
-                ok = primary and (pop >= (1_000_000 if lower else self.min_city_population)
-                                  or (n_words > 1 and not lower))
+                ok = primary and (
+                    pop >= (1_000_000 if lower else self.min_city_population) or (n_words > 1 and not lower)
+                )
             if ok:
                 out.append(r)
         return out
 
-    def _looks_like_name(self, span: str, words: list[str], key: str, prev_char: str,
-                         lower_ok: bool = True) -> bool:
+    def _looks_like_name(
+        self, span: str, words: list[str], key: str, prev_char: str, lower_ok: bool = True
+    ) -> bool:
         if prev_char == "@":
             return False
         if span.isupper():
@@ -83,16 +194,22 @@ class MentionFinder:
             if len(squashed) <= 3 and squashed not in _TRUSTED_CAPS:
                 return False
         elif not all(w[0].isupper() or w.casefold() in _STOP for w in words):
-            return lower_ok and all(w.islower() for w in words) and key not in self.gaz.common \
-                and key not in _STOP and len(key) >= 4
+            return (
+                lower_ok
+                and all(w.islower() for w in words)
+                and key not in self.gaz.common
+                and key not in _STOP
+                and len(key) >= 4
+            )
         if not words[0][0].isupper() and not words[0][0].isdigit():
             return False
         if len(words) == 1 and (key in self.gaz.common or key in _STOP):
             return False
         return not all(w.casefold() in _STOP for w in words)
 
-    def find(self, text: str, priors: Priors | None,
-             entity_spans: Iterable[tuple[int, int, str]] = ()) -> list[Mention]:
+    def find(
+        self, text: str, priors: Priors | None, entity_spans: Iterable[tuple[int, int, str]] = ()
+    ) -> list[Mention]:
         gaz = self.gaz
         found: list[Mention] = []
         taken: list[tuple[int, int]] = []
@@ -103,8 +220,11 @@ class MentionFinder:
                 found.append(Mention(start, end, span, res.row, res.confidence, res.granularity, "entities"))
                 taken.append((start, end))
         for m in _CITY_STATE.finditer(text):
-            states = [r for r in gaz.codes.get(m.group(2).lower(), ()) if gaz.kind[r] == ADMIN1
-                      and gaz.country_code(r) == "US"]
+            states = [
+                r
+                for r in gaz.codes.get(m.group(2).lower(), ())
+                if gaz.kind[r] == ADMIN1 and gaz.country_code(r) == "US"
+            ]
             if not states:
                 continue
             state = states[0]
@@ -114,52 +234,67 @@ class MentionFinder:
                 taken.append((m.start(1), m.end(1)))
             found.append(Mention(m.start(2), m.end(2), m.group(2), state, 0.9, "admin1", "gazetteer"))
             taken.append((m.start(2), m.end(2)))
-        shouting = sum(ch.isupper() for ch in text) > 0.5 * sum(ch.isalpha() for ch in text)
+        shouting: bool | None = None
         tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+        keys = [fold(t[2]) for t in tokens]
+        names, prefixes = gaz.names, self.prefixes
         i = 0
         while i < len(tokens):
-            matched = False
-            for n in range(min(self.max_words, len(tokens) - i), 0, -1):
-                start, end = tokens[i][0], tokens[i + n - 1][1]
-                span = text[start:end]
-                # n-grams only over words separated by plain spaces or hyphens.
-                if n > 1 and not all(tokens[j + 1][0] - tokens[j][1] <= 1 and
-                                     text[tokens[j][1]:tokens[j + 1][0]] in (" ", "-")
-                                     for j in range(i, i + n - 1)):
-                    continue
-                if any(s < end and start < e for s, e in taken):
-                    continue
-                prev_char = text[start - 1] if start else ""
-                if prev_char == "@":
-                    continue
-                code_row = self.text_codes.get(span.replace(".", "")) if not shouting else None
-                if code_row is not None:
-                    found.append(Mention(start, end, span, code_row, 0.85, "country", "gazetteer"))
-                    taken.append((start, end))
-                    i += n
-                    matched = True
+            first = tokens[i][2][0]
+            # Longest-first readings starting here, grown word by word along known prefixes;
+            # n-grams only span words separated by one space or hyphen.
+            spans: list[tuple[int, str]] = []
+            key = keys[i]
+            j = i
+            while True:
+                if key in names:
+                    spans.append((j, key))
+                if (
+                    not (first.isupper() or first.isdigit())
+                    or j + 1 >= len(tokens)
+                    or j - i + 1 >= self.max_words
+                    or text[tokens[j][1] : tokens[j + 1][0]] not in (" ", "-")
+                ):
                     break
-                key = fold(span)
-                words = [t[2] for t in tokens[i:i + n]]
-                rows = gaz.names.get(key)
-                if not rows:
-                    continue
-                if not self._looks_like_name(span, words, key, prev_char):
-                    continue
-                lower = span.islower()
-                candidates = self._text_candidates(rows, key, n, lower)
-                if not candidates:
-                    continue
-                res = self.resolver.rank(candidates, priors, span, base=0.9)
-                if res is None:
-                    continue
-                found.append(Mention(start, end, span, res.row, res.confidence, res.granularity, "gazetteer"))
-                taken.append((start, end))
-                i += n
-                matched = True
-                break
-            if not matched:
-                i += 1
+                key = key + " " + keys[j + 1]
+                if key not in prefixes and key not in names:
+                    break
+                j += 1
+            start = tokens[i][0]
+            prev_char = text[start - 1] if start else ""
+            step = 1
+            if prev_char != "@" and not any(s < tokens[i][1] and start < e for s, e in taken):
+                code_row = self.text_codes.get(tokens[i][2].replace(".", ""))
+                if code_row is not None:
+                    if shouting is None:
+                        shouting = sum(ch.isupper() for ch in text) > 0.5 * sum(ch.isalpha() for ch in text)
+                    if not shouting:
+                        end = tokens[i][1]
+                        found.append(
+                            Mention(start, end, text[start:end], code_row, 0.85, "country", "gazetteer")
+                        )
+                        taken.append((start, end))
+                        spans = []
+                for j, key in reversed(spans):
+                    end = tokens[j][1]
+                    if any(s < end and start < e for s, e in taken):
+                        continue
+                    span = text[start:end]
+                    n = j - i + 1
+                    words = [t[2] for t in tokens[i : j + 1]]
+                    if not self._looks_like_name(span, words, key, prev_char):
+                        continue
+                    candidates = self._text_candidates(names[key], key, n, span.islower())
+                    res = self.resolver.rank(candidates, priors, span, base=0.9) if candidates else None
+                    if res is None:
+                        continue
+                    found.append(
+                        Mention(start, end, span, res.row, res.confidence, res.granularity, "gazetteer")
+                    )
+                    taken.append((start, end))
+                    step = n
+                    break
+            i += step
         found.sort(key=lambda m: m.start)
         return found
 

@@ -13,20 +13,36 @@ from functools import lru_cache
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 # Letters whose NFKD form has no base letter but which fold to ASCII by convention.
-_SPECIAL = str.maketrans({"ß": "ss", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ł": "l", "Ł": "l",
-                          "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i", "þ": "th",
-                          "’": "'", "‘": "'"})
+_SPECIAL = str.maketrans(
+    {
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ł": "l",
+        "Ł": "l",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ı": "i",
+        "þ": "th",
+        "’": "'",
+        "‘": "'",
+    }
+)
 
 
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """The lookup key of a place name: lower case, no accents, words separated by one space."""
-    text = text.translate(_SPECIAL)
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # "St. John's" -> "st johns": apostrophes join, other punctuation separates.
     stripped = stripped.replace("'", "")
-    return _NON_WORD.sub(" ", stripped.casefold()).strip()
+    # A second pass: NFKD can turn one character into letters that fold further.
+    return _NON_WORD.sub(" ", stripped.casefold().translate(_SPECIAL)).strip()
 
 
 def is_latin(text: str) -> bool:

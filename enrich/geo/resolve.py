@@ -18,7 +18,9 @@ from .normalize import fold
 from .timezones import RAILS_ZONES
 
 # Profile strings that are not places: folded, matched on the whole (cleaned) string.
-_NOT_PLACE_PHRASES = frozenset(" ".join(line.split()) for line in """
+_NOT_PLACE_PHRASES = frozenset(
+    " ".join(line.split())
+    for line in """
 earth
 planet earth
 the earth
@@ -108,35 +110,74 @@ ask me
 who knows
 idk
 living the dream
-""".splitlines() if line.strip())
+""".splitlines()
+    if line.strip()
+)
 _NOT_PLACE_PATTERNS = re.compile(
     r"\b(in (?:your|my|ur|his|her|their|the) (?:heart|head|mind|dreams?|bed|arms|soul)|"
     r"(?:your|ur|yo) (?:mom|mum|mama|momma)|wherever|everywhere|nowhere|"
-    r"earth|planet|universe|galaxy|heaven|hell|neverland|narnia|hogwarts|wonderland)\b")
+    r"earth|planet|universe|galaxy|heaven|hell|neverland|narnia|hogwarts|wonderland)\b"
+)
 _PRONOUNS = re.compile(
     r"\b(?:she|he|they|xe|ze|fae|it|any)\s*/\s*(?:her|him|them|hers|his|theirs|xem|zir|faer|its|"
-    r"they|she|he|all)(?:\s*/\s*\w+)?\b|\bpronouns?\b", re.IGNORECASE)
-_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|io|co|me|tv|ly|info)\b\S*",
-                  re.IGNORECASE)
+    r"they|she|he|all)(?:\s*/\s*\w+)?\b|\bpronouns?\b",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|io|co|me|tv|ly|info)\b\S*", re.IGNORECASE)
 _HANDLE_TAG = re.compile(r"[@#](\w+)")
 _LATLON = re.compile(r"(?<![\d.])(-?\d{1,2}\.\d{2,})\s*[,; ]\s*(-?\d{1,3}\.\d{2,})(?![\d.])")
-_FLAG = re.compile("([\U0001F1E6-\U0001F1FF])([\U0001F1E6-\U0001F1FF])")
+_FLAG = re.compile("([\U0001f1e6-\U0001f1ff])([\U0001f1e6-\U0001f1ff])")
 # Strong separators between several places in one string ("London / NYC", "MTL|NYC").
 _SEPARATORS = re.compile(
     r"\s*(?:[/|;•·~→↔⇄<>+\n]|&|\band\b|\s-\s|\s–\s|\s—\s|\bvia\b|\bx\b|\bby way of\b|"
-    r"[\u2600-\u27BF\U0001F000-\U0001FAFF\u2764\u2665\uFE0F]+)\s*", re.IGNORECASE)
+    r"[\u2600-\u27BF\U0001F000-\U0001FAFF\u2764\u2665\uFE0F]+)\s*",
+    re.IGNORECASE,
+)
 _FILLER = re.compile(
     r"^(?:(?:currently|now|living|lives|live|based|born|raised|residing|located|somewhere|"
     r"proud(?:ly)?|from|in|at|near|outside(?: of)?|around|the|greater|metro|downtown|uptown|"
-    r"north|south|east|west|central|northern|southern|eastern|western)\b[\s,:]*)+", re.IGNORECASE)
-_TRAILING = re.compile(r"[\s,.:!?'\"]*(?:area|metro|region|based|native|born|raised|bred)?[\s,.:!?'\"]*$",
-                       re.IGNORECASE)
+    r"north|south|east|west|central|northern|southern|eastern|western)\b[\s,:]*)+",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(
+    r"[\s,.:!?'\"]*(?:area|metro|region|based|native|born|raised|bred)?[\s,.:!?'\"]*$", re.IGNORECASE
+)
 _US_STATE_CODE = re.compile(r"^[A-Z]{2}$")
 _NICKNAME_KEYS = frozenset(CITY_ALIASES) | frozenset(COUNTRY_ALIASES)
 _WORDS = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
-_SCAN_STOP = frozenset(("the", "and", "for", "life", "land", "love", "city", "town", "home", "world",
-                        "everyone", "with", "you", "your", "our", "my", "its", "all", "out", "new",
-                        "one", "far", "god", "can", "man", "day", "now", "here", "there"))
+_SCAN_STOP = frozenset(
+    (
+        "the",
+        "and",
+        "for",
+        "life",
+        "land",
+        "love",
+        "city",
+        "town",
+        "home",
+        "world",
+        "everyone",
+        "with",
+        "you",
+        "your",
+        "our",
+        "my",
+        "its",
+        "all",
+        "out",
+        "new",
+        "one",
+        "far",
+        "god",
+        "can",
+        "man",
+        "day",
+        "now",
+        "here",
+        "there",
+    )
+)
 
 
 @dataclass(slots=True)
@@ -180,8 +221,9 @@ class Resolver:
             return self.gaz.timezone(row), self.gaz.country_code(row)
         return None, None
 
-    def priors(self, time_zone: str | None, utc_offset: int | None,
-               languages: tuple[str | None, ...]) -> Priors:
+    def priors(
+        self, time_zone: str | None, utc_offset: int | None, languages: tuple[str | None, ...]
+    ) -> Priors:
         countries: dict[str, float] = {}
         zones: set[str] = set()
         if time_zone:
@@ -204,7 +246,9 @@ class Resolver:
             tz = gaz.tz[row]
             if tz >= 0:
                 name, jan, jul = gaz.timezones[tz]
-                if name in priors.timezones or (priors.utc_offset is not None and priors.utc_offset in (jan, jul)):
+                if name in priors.timezones or (
+                    priors.utc_offset is not None and priors.utc_offset in (jan, jul)
+                ):
                     weight *= 3.0
         if priors.languages:
             spoken = gaz.country_langs.get(cc, ())
@@ -213,8 +257,7 @@ class Resolver:
         return weight
 
     # -- ranking -----------------------------------------------------------------------------
-    def rank(self, rows: list[int], priors: Priors | None, text: str,
-             base: float = 1.0) -> Resolution | None:
+    def rank(self, rows: list[int], priors: Priors | None, text: str, base: float = 1.0) -> Resolution | None:
         """The best reading of ``rows`` at the finest granularity that is sure enough."""
         if not rows:
             return None
@@ -269,8 +312,7 @@ class Resolver:
         quals = [self._qualifier_rows(p) for p in tail]
         head_rows = gaz.lookup(head)
         if head_rows and all(quals):
-            inside = [r for r in head_rows
-                      if all(any(gaz.contains(q, r) for q in qrows) for qrows in quals)]
+            inside = [r for r in head_rows if all(any(gaz.contains(q, r) for q in qrows) for qrows in quals)]
             if inside:
                 res = self.rank(inside, priors, seg, base=0.98)
                 return [res] if res else []
@@ -294,8 +336,11 @@ class Resolver:
         gaz = self.gaz
         rows = gaz.lookup(part)
         if not rows and _US_STATE_CODE.match(part.strip()):
-            rows = [r for r in gaz.lookup_code(part.strip()) if gaz.kind[r] == ADMIN1
-                    and gaz.country_code(r) == "US"]
+            rows = [
+                r
+                for r in gaz.lookup_code(part.strip())
+                if gaz.kind[r] == ADMIN1 and gaz.country_code(r) == "US"
+            ]
         if rows:
             return self.rank(rows, priors, part, base=0.95)
         # "Austin TX", "Brooklyn NY", "Toronto Canada": a name followed by a qualifier.
@@ -316,14 +361,17 @@ class Resolver:
         words = _WORDS.findall(part)
         for n in range(min(4, len(words)), 0, -1):
             for i in range(len(words) - n + 1):
-                key = fold(" ".join(words[i:i + n]))
+                key = fold(" ".join(words[i : i + n]))
                 if len(key) < 3 or key in gaz.common or key in _SCAN_STOP:
                     continue
                 rows = gaz.names.get(key)
                 if rows:
                     # Only a name that is not a small town: the rest of the string is noise.
-                    rows = [r for r in rows if gaz.kind[r] != CITY or gaz.population[r] >= 50_000
-                            or key in _NICKNAME_KEYS]
+                    rows = [
+                        r
+                        for r in rows
+                        if gaz.kind[r] != CITY or gaz.population[r] >= 50_000 or key in _NICKNAME_KEYS
+                    ]
                     if rows:
                         return self.rank(rows, priors, part, base=0.75)
         return None
@@ -370,8 +418,11 @@ def parse_profile(resolver: Resolver, text: str | None, priors: Priors | None) -
             places.extend(resolver.segment(seg, priors))
     gaz = resolver.gaz
     if flags and not places:
-        places = [Resolution(gaz.country_row[gaz.country_index[f]], 0.8, "country", raw) for f in flags
-                  if f in gaz.country_index and gaz.country_index[f] in gaz.country_row]
+        places = [
+            Resolution(gaz.country_row[gaz.country_index[f]], 0.8, "country", raw)
+            for f in flags
+            if f in gaz.country_index and gaz.country_index[f] in gaz.country_row
+        ]
         if places:
             return ProfileResult("flag", places)
     if places:
@@ -387,4 +438,3 @@ def parse_profile(resolver: Resolver, text: str | None, priors: Priors | None) -
     if had_pronouns and len(folded) < 12:
         return ProfileResult("pronouns", [])
     return ProfileResult("unknown", [])
-

