@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from ..family import Item
 from ..pipeline import Pipeline
 from ..post import Post
-from .pool import BatchResult, Families, Group, PoolClosed, WorkerCrashed, WorkerPool
+from .pool import BatchResult, Families, Group, NotReady, PoolClosed, Unavailable, WorkerCrashed, WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -106,10 +106,7 @@ class MicroBatcher:
         if self._dispatcher is not None:
             self._dispatcher.cancel()
             await asyncio.gather(self._dispatcher, return_exceptions=True)
-        while self._queue:
-            piece = self._queue.popleft()
-            piece.job.fail(PoolClosed("service is shutting down"))
-        self._waiting = 0
+        self._fail_queued(PoolClosed("service is shutting down"))
         if self._batches:
             await asyncio.gather(*self._batches, return_exceptions=True)
 
@@ -124,12 +121,15 @@ class MicroBatcher:
 
         Raises :class:`Overloaded` when the queue is full (``wait=False``; with ``wait=True``
         the caller waits for room, as an NDJSON stream does), :class:`WorkerCrashed` when the
-        worker running the batch died, :class:`PoolClosed` during shutdown.
+        worker running the batch died, :class:`NotReady` when no worker can be started,
+        :class:`PoolClosed` during shutdown.
         """
         if not posts:
             return []
         if self.closed:
             raise PoolClosed("service is shutting down")
+        if self.pool.failing:  # do not queue work that no worker will ever take
+            raise NotReady(f"workers fail to start: {self.pool.warm_failure}")
         n = len(posts)
         if not self.has_room(n):
             if not wait:
@@ -157,24 +157,49 @@ class MicroBatcher:
     # -- dispatching ------------------------------------------------------------------------------
     async def _dispatch_loop(self) -> None:
         while True:
-            await self._arrived.wait()
-            self._drop_abandoned()
-            if not self._queue:
-                self._arrived.clear()
-                continue
-            worker = await self.pool.acquire()
             try:
-                await self._gather()
-                pieces = self._take()
-            except BaseException:
-                self.pool.release(worker)
-                raise
-            if not pieces:
-                self.pool.release(worker)
-                continue
-            task = asyncio.get_running_loop().create_task(self._run(worker, pieces))
-            self._batches.add(task)
-            task.add_done_callback(self._batches.discard)
+                await self._dispatch_one()
+            except PoolClosed as exc:
+                self._fail_queued(exc)
+                return
+            except Exception as exc:  # a bug here must not leave queued requests waiting forever
+                log.exception("micro-batch dispatcher failed; failing the queued requests")
+                self._fail_queued(exc)
+
+    def _fail_queued(self, exc: BaseException) -> None:
+        while self._queue:
+            piece = self._queue.popleft()
+            piece.job.fail(exc)
+            self._settle(piece)
+
+    async def _dispatch_one(self) -> None:
+        """Wait for work and a free worker, gather one micro-batch, start running it."""
+        await self._arrived.wait()
+        self._drop_abandoned()
+        if not self._queue:
+            self._arrived.clear()
+            return
+        while True:
+            try:
+                async with asyncio.timeout(0.5):
+                    worker = await self.pool.acquire()
+                break
+            except TimeoutError:
+                if self.pool.failing:  # no worker will come: answer 503 instead of waiting
+                    self._fail_queued(NotReady(f"workers fail to start: {self.pool.warm_failure}"))
+                    return
+        try:
+            await self._gather()
+            pieces = self._take()
+        except BaseException:
+            self.pool.release(worker)
+            raise
+        if not pieces:
+            self.pool.release(worker)
+            return
+        task = asyncio.get_running_loop().create_task(self._run(worker, pieces))
+        self._batches.add(task)
+        task.add_done_callback(self._batches.discard)
 
     async def _gather(self) -> None:
         """Wait (up to ``max_wait`` after the oldest queued post arrived) for a full batch."""
@@ -235,7 +260,7 @@ class MicroBatcher:
         try:
             try:
                 result = await self.pool.run_on(worker, payload)
-            except (WorkerCrashed, PoolClosed) as exc:
+            except (WorkerCrashed, Unavailable) as exc:
                 for piece in pieces:
                     piece.job.fail(exc)
                 return

@@ -69,8 +69,16 @@ class WorkerCrashed(Exception):
     """The worker running a micro-batch died or overran its deadline; it is being replaced."""
 
 
-class PoolClosed(Exception):
+class Unavailable(Exception):
+    """The pool cannot take work now (503)."""
+
+
+class PoolClosed(Unavailable):
     """The pool is shutting down."""
+
+
+class NotReady(Unavailable):
+    """No worker is warm and starting them fails."""
 
 
 class WorkerStartError(RuntimeError):
@@ -201,6 +209,11 @@ class WorkerPool:
     @property
     def ready(self) -> bool:
         return self._ready.is_set() and not self.closed and any(w.info for w in self._workers)
+
+    @property
+    def failing(self) -> bool:
+        """No worker is warm and the last attempt to start one failed."""
+        return self._warm_failure is not None and not any(w.info for w in self._workers)
 
     @property
     def warm_failure(self) -> BaseException | None:

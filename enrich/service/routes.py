@@ -14,7 +14,7 @@ from ..registry import catalogue, family_classes, family_docs
 from .answers import count_outcomes, enrich_slots, overload_problem, unavailable_problem
 from .batcher import Overloaded
 from .middlewares import NDJSON_TYPES
-from .pool import Families, PoolClosed, WorkerCrashed
+from .pool import Families, Unavailable, WorkerCrashed
 from .problems import Problem, describe, lookup
 from .state import BATCHER, IO_PIPELINE, METRICS, POOL, SETTINGS, SHUTTING_DOWN
 from .stream import stream_ndjson
@@ -87,7 +87,7 @@ async def enrich_handler(request: web.Request) -> web.StreamResponse:
         out = await enrich_slots(request, slots, families)
     except Overloaded:
         raise overload_problem(settings, batcher) from None
-    except (WorkerCrashed, PoolClosed) as exc:
+    except (WorkerCrashed, Unavailable) as exc:
         raise unavailable_problem(settings, exc) from None
     count_outcomes(request, out)
     if not many and len(out) == 1:

@@ -24,7 +24,7 @@ from ..errors import ErrorCode, ErrorRecord
 from ..io import normalize
 from ..post import Post
 from .answers import count_outcomes, enrich_slots, overload_problem, unavailable_code
-from .pool import Families, PoolClosed, WorkerCrashed
+from .pool import Families, Unavailable, WorkerCrashed
 from .problems import error_item
 from .state import BATCHER, SETTINGS
 
@@ -119,7 +119,7 @@ async def _enrich_chunk(request: web.Request, batch: list[Line], families: Famil
         slots.extend(normalize(record, position))
     try:
         out = await enrich_slots(request, slots, families, wait=True)
-    except (WorkerCrashed, PoolClosed) as exc:
+    except (WorkerCrashed, Unavailable) as exc:
         code = unavailable_code(exc)
         out = [s.to_dict() if isinstance(s, ErrorRecord) else error_item(code, s.position, detail=str(exc))
                for s in slots]

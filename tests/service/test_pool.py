@@ -122,6 +122,10 @@ async def test_failing_setup_keeps_readyz_503() -> None:
                 assert resp.status == 503 and body["code"] == "E307"
                 assert "setup bug on purpose" in body["detail"]
                 assert (await c.get("/healthz")).status == 200
+                # requests are refused at once rather than queued for a worker that never comes
+                resp = await c.post("/v1/enrich", json={"text": "a"})
+                body = await resp.json(content_type=None)
+                assert resp.status == 503 and body["code"] == "E307" and resp.headers["Retry-After"]
         finally:
             await pool.close()
 
