@@ -84,8 +84,8 @@ async def _run_enrich(lab: LinkLab, urls: list[str], expected: list[str], batch:
 def _run_urlexpander(urls: list[str], expected: list[str], workers: int) -> dict[str, Any]:
     import types
 
-    import urlexpander  # type: ignore[import-untyped]
-    import urlexpander.core.api as ux_api  # type: ignore[import-untyped]
+    import urlexpander
+    import urlexpander.core.api as ux_api
 
     from ..net.urls import _extractor
 
