@@ -31,6 +31,9 @@ class TopicsSettings(FamilySettings):
     model_config = SettingsConfigDict(env_prefix="ENRICH_TOPICS_", extra="forbid")
 
     threshold: float | None = None  # None: the lexicon's calibrated default
+    # a second or later topic needs more evidence than the first: passing mentions ("send
+    # coffee", "my brother") should not add a label to a post that is about something else
+    secondary_threshold: float | None = None
     max_labels: int = 5
     segment_hashtags: bool = True
     max_evidence: int = 5
@@ -67,6 +70,11 @@ class TopicsFamily(Family):
           "when at least one topic was."),
     )
     Settings = TopicsSettings
+    settings: TopicsSettings
+    lexicon: Lexicon
+    matcher: TopicMatcher
+    threshold: float
+    secondary: float
 
     def setup(self) -> None:
         folder = model_dir(MODEL, self.name)
@@ -80,9 +88,12 @@ class TopicsFamily(Family):
         self.matcher = TopicMatcher(self.lexicon, segmenter)
         self.threshold = (self.settings.threshold if self.settings.threshold is not None
                           else self.lexicon.threshold)
+        secondary = (self.settings.secondary_threshold if self.settings.secondary_threshold is not None
+                     else self.lexicon.secondary_threshold)
+        self.secondary = max(self.threshold, secondary)
 
     def model_name(self) -> str | None:
-        return f"{MODEL}-lexicon-{self.lexicon.version}" if hasattr(self, "lexicon") else None
+        return f"{MODEL}-lexicon-{self.lexicon.version}" if getattr(self, "lexicon", None) else None
 
     def enrich_batch(self, items: Sequence[Item]) -> list[dict[str, Any] | None]:
         return [self.classify(item.post.text, _entity_items(item.out.get("entities")))
@@ -92,14 +103,16 @@ class TopicsFamily(Family):
         found = self.matcher.evidence(text or "", entities)
         scored = sorted(((round(ev.score(), 4), topic, ev) for topic, ev in found.items()),
                         key=lambda x: (-x[0], x[1]))
-        chosen = [x for x in scored if x[0] >= self.threshold][: self.settings.max_labels]
+        chosen = [x for n, x in enumerate(scored)
+                  if x[0] >= (self.threshold if n == 0 else self.secondary)][: self.settings.max_labels]
         items = [{"label": topic, "score": score,
                   "evidence": sorted(ev.seen, key=lambda k: -ev.seen[k])[: self.settings.max_evidence]}
                  for score, topic, ev in chosen]
         if chosen:
             reason = None
         elif scored:
-            reason = f"evidence below the threshold {self.threshold:g} (best: {scored[0][1]} {scored[0][0]:g})"
+            best_score, best_topic, _ = scored[0]
+            reason = f"evidence below the threshold {self.threshold:g} (best: {best_topic} {best_score:g})"
         else:
             reason = "no topic evidence in the text"
         return {

@@ -65,6 +65,7 @@ class Lexicon:
         self.emoji_weight = float(meta.get("emoji", 0.6))
         self.cashtag_weight = float(meta.get("cashtag", 1.0))
         self.threshold = float(meta.get("threshold", 0.5))
+        self.secondary_threshold = float(meta.get("secondary_threshold", self.threshold))
         self.topics: list[str] = list(data["topics"])
         self.titles = {name: str(t.get("title", name)) for name, t in data["topics"].items()}
         self.terms: dict[str, list[tuple[str, float]]] = {}

@@ -1,0 +1,187 @@
+"""Commerce and customer-care cues as regular expressions over the post text.
+
+Each :class:`Rule` finds a cue ("just bought", "cancel my subscription", "highly recommend");
+the object (product, brand or service) is the short noun phrase after the cue, or before it for
+cues that follow their object ("... is a rip-off"). Who holds the intent is read from the words
+just before the cue (I/we -> the author; he/she/my wife -> someone else; tweets often drop the
+subject, so "Just ordered ..." is the author too, with a little less confidence).
+
+Regexes run on the original text (case-insensitively), so every offset indexes
+``enrichment.post.text`` directly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Side = Literal["after", "before", "none"]
+
+INTENTS = ("want_to_buy", "bought", "recommend", "complain", "question", "churn", "sell", "price")
+
+_I = r"(?:i|i'm|im|i am|i've|ive|i have|i'll|ill|i will|i'd|id|we|we're|we've|we'll|we'd)"
+_BUY = r"(?:buy|get|order|purchase|grab|cop|pick up|pre-?order|invest in|upgrade to)"
+_BUYING = r"(?:buying|getting|ordering|purchasing|grabbing|copping|picking up|pre-?ordering|upgrading to)"
+_DET = r"(?:a|an|the|some|that|this|those|these|my|our|another|one|new|more)"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    intent: str
+    pattern: re.Pattern[str]
+    confidence: float
+    side: Side = "after"
+    needs_object: bool = False  # drop the match when no object phrase follows
+    default_speaker: str | None = "first_person"
+    negatable: bool = True  # "don't want to buy", "never bought": the cue is negated, skip it
+
+
+def _r(intent: str, pattern: str, confidence: float, **kw: object) -> Rule:
+    return Rule(intent, re.compile(pattern, re.IGNORECASE), confidence, **kw)  # type: ignore[arg-type]
+
+
+RULES: tuple[Rule, ...] = (
+    # -- want / plan to buy ---------------------------------------------------------------
+    _r("want_to_buy", rf"\b{_I}\s+(?:really\s+|so\s+|badly\s+|kinda\s+|seriously\s+|just\s+)?"
+       rf"(?:want|wanna|need|needa|gotta|have to|must)\s+(?:to\s+)?{_BUY}\b", 0.85),
+    _r("want_to_buy", rf"\b(?:thinking (?:about|of)|considering|planning (?:on|to)|plan to|going to|"
+       rf"gonna|about to|ready to|tempted to|might|may|can't wait to|cant wait to|finna|tryna|"
+       rf"trying to|will|saving (?:up )?(?:for|to))\s+(?:finally\s+)?(?:{_BUY}|{_BUYING})\b", 0.75),
+    _r("want_to_buy", r"\b(?:saving up for|in the market for|shopping for|on the hunt for|"
+       r"looking (?:to buy|for a new|to get|to upgrade)|on my wish ?list|need a new|want a new|"
+       r"wants? (?:one|that|this) so bad|i'd love (?:a|an|to own|to have)|"
+       r"take my money|shut up and take my money)\b", 0.75),
+    _r("want_to_buy", rf"\b(?:where|how) (?:(?:can|do|should|could) (?:i|we|you)|(?:i|we) (?:can|could)"
+       rf"|to) (?:{_BUY}|find)\b", 0.8),
+    _r("want_to_buy", rf"\b(?:should|do) (?:i|we) (?:{_BUY}|go with)\b", 0.7),
+    _r("want_to_buy", r"\b(?:what|which) (?P<obj>[\w'&+-]+(?: [\w'&+-]+)?) (?:should|would|do|to) (?:i |we )?"
+       r"(?:buy|get|order|go with|choose|pick)\b", 0.8),
+    _r("want_to_buy", rf"\b(?:he|she|they|my (?:mom|mum|dad|wife|husband|gf|bf|girlfriend|boyfriend|"
+       rf"brother|sister|son|daughter|friend|boss|partner|parents|kids))(?:'s| is| are)? (?:really |"
+       rf"so |finally )?(?:wants?|needs?|going|planning|thinking|about|trying|saving up)"
+       rf"(?: to| of| about| on| for)? (?:{_BUY}|{_BUYING})\b", 0.75, default_speaker="other"),
+    _r("want_to_buy", rf"\b{_I}\s+(?:really\s+|so\s+|badly\s+|seriously\s+)?(?:want|need|wanna)\s+"
+       rf"(?=(?:{_DET})\b)", 0.55, needs_object=True),
+    _r("want_to_buy", r"\badd(?:ed|ing)? (?:it |this |these |them )?to (?:my )?(?:cart|basket|wish ?list)\b",
+       0.7, side="none"),
+    # -- bought / own ---------------------------------------------------------------------
+    _r("bought", r"\b(?:just |finally |recently |already |also |today i |i |we |i've |we've |i just |"
+       r"we just )?(?:bought|purchased|ordered|pre-?ordered|copped|snagged|splurged on|"
+       r"treated myself to|picked up|got myself|invested in|upgraded to|paid for)\b", 0.8,
+       needs_object=True),
+    _r("bought", rf"\b(?:just|finally|recently) got (?=(?:{_DET}|me|myself)\b)", 0.7,
+       needs_object=True),
+    _r("bought", r"\b(?:i|we) (?:own|have owned|have had|'ve had|'ve owned)\b(?= (?:a|an|the|two|three|"
+       r"\d|this|that|my|one)\b)", 0.7, needs_object=True),
+    _r("bought", r"\b(?:loving|love|enjoying|obsessed with|set up|setting up|unboxing) my new\b", 0.75,
+       needs_object=True),
+    _r("bought", r"\bmy (?:new|first) (?=[\w#@])", 0.6, needs_object=True),
+    _r("bought", r"\bmy (?:order|package|parcel|delivery) (?:finally )?(?:arrived|came|is here)\b",
+       0.75, side="none"),
+    # -- recommend ------------------------------------------------------------------------
+    _r("recommend", r"\b(?:(?:highly|strongly|definitely|totally|really|100%|10/10|would|i|we|i'd|"
+       r"id|i'll|always|so|def) )?recommend(?:s|ed|ing)?\b", 0.85),
+    _r("recommend", r"\b(?:can't|cannot|cant) recommend(?=(?: [\w'&.#@+-]+){1,4} enough\b)", 0.9,
+       negatable=False),
+    _r("recommend", r"\b(?:you|y'all|yall|everyone|everybody|u|people) (?:should|need to|have to|"
+       r"gotta|must|needa|oughta) (?:definitely |totally |really |all )?(?:try|get|buy|check out|"
+       r"download|grab|order|pick up|invest in|switch to|go to)\b", 0.8, needs_object=True),
+    _r("recommend", r"\b(?:go (?:get|buy|try)|try out|check out|get yourself)\b", 0.55,
+       needs_object=True),
+    _r("recommend", r"\b(?:worth every (?:penny|cent)|best purchase|best thing i(?:'ve)? ever bought|"
+       r"must[- ]have|(?:can't|cannot) live without|life[- ]changing|10/10 would buy again|"
+       r"would buy again|game[- ]changer)\b", 0.7, side="before"),
+    # -- complain -------------------------------------------------------------------------
+    _r("complain", r"\b(?:would not|wouldn't|do not|don't|never|won't|can't|cannot|cant|wont|dont)"
+       r" (?:ever )?recommend\b(?!(?: [\w'&.#@+-]+){1,4} enough\b)", 0.85, negatable=False),
+    _r("complain", r"\b(?:still|been|keep|kept) waiting (?:for|on)\b", 0.8, negatable=False),
+    _r("complain", r"\b(?:stopped working|keeps? (?:crashing|freezing|breaking|dropping|failing|"
+       r"disconnecting|dying|glitching|buffering|logging me out|cancell?ing)|broke (?:down|again|after)|"
+       r"(?:doesn't|does not|won't|will not|isn't|is not|aren't|not|never) (?:work|working|turn on|"
+       r"charge|charging|load|loading|connect|connecting|start|starting)|is down again|"
+       r"(?:is|are|was) (?:down|broken|out of service)|"
+       r"no (?:signal|service|wifi|internet) (?:again|all day|for)|"
+       r"overcharged|double charged|charged (?:me )?twice|never (?:arrived|came|showed up|received)|"
+       r"(?:hasn't|has not|still hasn't|haven't|have not) (?:arrived|shipped|been delivered|received)|"
+       r"(?:lost|damaged|broke) my (?:package|parcel|luggage|bag|order|suitcase)|"
+       r"cancell?ed my (?:flight|order|booking|reservation)|(?:on|put on) hold for|hung up on me|"
+       r"(?:nobody|no one|noone) (?:is )?(?:answering|responding|helping|replying)|"
+       r"rip[- ]?off|ripped (?:me )?off|scam(?:med)?|false advertising|"
+       r"want (?:a|my) refund|demand(?:ing)? a refund|refund me|give me my money back|"
+       r"(?:terrible|awful|horrible|worst|pathetic|useless|shocking|appalling|abysmal|shit|shitty|"
+       r"trash|garbage|lousy|non-?existent|rude) (?:customer )?(?:service|support|experience|app|"
+       r"product|quality|company|delivery|wifi|internet|signal|connection|update|airline|"
+       r"staff|food|coverage|packaging)|"
+       r"(?:customer )?(?:service|support) (?:is|was|has been) (?:terrible|awful|the worst|useless|"
+       r"a joke|horrible|non-?existent|shocking|appalling|pathetic)|"
+       r"(?:so|very|extremely|really) (?:disappointed|frustrated|annoyed|fed up) (?:with|by|in)|"
+       r"(?:disappointed|frustrated|fed up|sick of|tired of|done dealing) with|"
+       r"fix your|sort (?:it|this) out|unacceptable|(?:a )?waste of money|"
+       r"(?:been|was) (?:charged|billed) for|broken on arrival|dead on arrival|"
+       r"wrong (?:order|item|size)|missing (?:items?|parts?|from my order))\b",
+       0.75, side="none", negatable=False),
+    # -- churn ----------------------------------------------------------------------------
+    _r("churn", r"\b(?:cancell?(?:ed|ing)?|cancel|ending|terminat(?:e|ed|ing)|closing|closed|"
+       r"deactivat(?:e|ed|ing)|delet(?:e|ed|ing)) (?:my|our) (?=(?:[\w'&.+-]+ ){0,3}"
+       r"(?:subscription|sub|membership|account|contract|plan|service|policy|card|order)\b)",
+       0.85, needs_object=True, negatable=False),
+    _r("churn", r"\b(?:switch(?:ing|ed)?|mov(?:e|ing|ed)|changing|changed) (?:over )?from\b", 0.8,
+       needs_object=True, negatable=False),
+    _r("churn", r"\b(?:never (?:buying|shopping|ordering|flying|using|going back|eating|staying|"
+       r"booking)(?: (?:from|with|at|to))?|never again (?:with|will i (?:use|buy from|fly with))|"
+       r"(?:i'm|im|i am|we're|so) done with|unsubscrib(?:e|ed|ing) from|uninstall(?:ed|ing)?|"
+       r"(?:last|final) time (?:i'm |i am |i )?(?:buying|ordering|flying|using|booking)"
+       r"(?: (?:from|with|at))?|(?:i'm|im|i am|we're|we are) (?:leaving|quitting|ditching|dropping)|"
+       r"(?:goodbye|bye bye|bye),?)\b", 0.75, needs_object=True, negatable=False),
+    _r("churn", r"\b(?:switch(?:ing|ed)?|mov(?:ing|ed)|going back|went back) (?:over )?to\b", 0.6,
+       needs_object=True, negatable=False),
+    # -- sell -----------------------------------------------------------------------------
+    _r("sell", r"\b(?:i'm |im |i am |we're |we are |currently |now )?(?:selling|auctioning|"
+       r"getting rid of|letting go of|parting with)(?! (?:out|fast|like hot cakes|point))\b", 0.8,
+       needs_object=True),
+    _r("sell", r"\b(?:want|wanna|need|looking|trying|going|planning) to sell\b", 0.85),
+    _r("sell", r"\b(?:for sale|wts|up for grabs|(?:or best offer|o\.?b\.?o)|"
+       r"(?:dm|pm|message) (?:me )?(?:if interested|for (?:price|details|offers))|"
+       r"anyone (?:want|interested in) (?:buying )?my|make me an offer|taking offers)\b", 0.8,
+       side="before"),
+)
+
+# Help-seeking questions; any question addressed to an account counts too (customer care).
+QUESTION_CUES = re.compile(
+    r"\b(?:how (?:do|can|should|would) (?:i|we|you)|where (?:can|do|should|is|are) (?:i|we|my)|"
+    r"(?:(?:does|do) )?(?:anyone|anybody|someone|somebody|any1) (?:know|have|use|recommend|tried|"
+    r"else (?:have|having|getting))|"
+    r"can (?:anyone|anybody|someone|somebody|you) (?:help|recommend|tell|explain|fix)|"
+    r"any (?:recommendations|recs|suggestions|advice|tips|ideas)|is (?:it|there) (?:a way|worth)|"
+    r"which (?:\w+ )?(?:should|would|do) (?:i|you)|what (?:\w+ )?should i (?:get|buy|use)|"
+    r"why (?:is|does|won't|wont|isn't|can't|cant|did|has|hasn't) (?:my|your|the|this|it)|"
+    r"when (?:will|is|does) (?:my|the|your))\b",
+    re.IGNORECASE,
+)
+SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
+
+_SELF = re.compile(rf"(?:^|\W){_I}(?:\s+(?:just|finally|really|already|also|actually|totally|"
+                   r"definitely|literally|honestly|probably|def|so|still|never|might|will|would|"
+                   r"have|had|am|was|do|did))*\s*$|(?:^|\W)(?:my|our|me|myself)\s+$", re.IGNORECASE)
+_OTHER = re.compile(r"(?:^|\W)(?:he|she|they|he's|she's|they're|his|her|their|my (?:mom|mum|dad|"
+                    r"wife|husband|gf|bf|girlfriend|boyfriend|brother|sister|son|daughter|friend|"
+                    r"boss|roommate|partner|parents|kids|neighbou?r)|(?:mom|mum|dad|wife|husband)"
+                    r")(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
+_NEGATION = re.compile(r"(?:^|\W)(?:not|never|don't|dont|do not|didn't|didnt|did not|won't|wont|"
+                       r"wouldn't|wouldnt|no longer|can't|cant|cannot|shouldn't|shouldnt|isn't|"
+                       r"ain't|aint)(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
+
+
+def speaker_before(text: str, start: int, default: str | None) -> tuple[str | None, bool]:
+    """Who holds the cue at ``start``, and whether the subject was explicit."""
+    window = text[max(0, start - 40):start]
+    if _SELF.search(window):
+        return "first_person", True
+    if _OTHER.search(window):
+        return "other", True
+    return default, False
+
+
+def negated_before(text: str, start: int) -> bool:
+    return bool(_NEGATION.search(text[max(0, start - 25):start]))
