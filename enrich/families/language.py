@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from pydantic_settings import SettingsConfigDict
@@ -69,6 +70,7 @@ def clean_text(text: str, spans: list[tuple[int, int]] | None = None) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=1024)
 def base_language(tag: str | None) -> str | None:
     """``en-gb`` → ``en``; undetermined or empty declarations → ``None``."""
     if not tag:
