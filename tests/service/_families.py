@@ -3,6 +3,7 @@ and misbehave on purpose (sleep, hang, kill their process) when a post asks them
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import Sequence
@@ -45,5 +46,24 @@ class MisbehaveFamily(Family):
         return [{"ok": True} for _ in items]
 
 
-TEST_FAMILIES: tuple[type[Family], ...] = (EchoFamily, MisbehaveFamily)
-SERVICE_FAMILIES = ["post", "svc_echo", "svc_misbehave"]
+class IoFamily(Family):
+    """An I/O family: runs on the server's event loop, after the CPU families of the batch."""
+
+    name = "svc_io"
+    summary = "Service test family of kind io: runs on the event loop and reads svc_echo's output."
+    kind = "io"
+    requires = ("svc_echo.pid",)
+    provides = (
+        A("svc_io.pid", "integer", "Process id the I/O family ran in (the server's)."),
+        A("svc_io.batch_size", "integer", "Posts in the micro-batch the I/O family saw."),
+        A("svc_io.echo_pid", "integer", "svc_echo.pid as this family read it from item.out."),
+    )
+
+    async def aenrich_batch(self, items: Sequence[Item]) -> list[dict[str, Any]]:
+        await asyncio.sleep(0)
+        return [{"pid": os.getpid(), "batch_size": len(items),
+                 "echo_pid": (item.out.get("svc_echo") or {}).get("pid")} for item in items]
+
+
+TEST_FAMILIES: tuple[type[Family], ...] = (EchoFamily, MisbehaveFamily, IoFamily)
+SERVICE_FAMILIES = ["post", "svc_echo", "svc_misbehave", "svc_io"]

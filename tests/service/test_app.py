@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -53,6 +54,9 @@ async def test_single_post(client: TestClient[Any, Any]) -> None:
     assert enrichment["post"]["text"] == "hello #world"
     assert enrichment["svc_echo"]["batch_size"] >= 1
     assert enrichment["errors"] == []
+    # the I/O family ran in this (the server's) process, after the CPU family it requires
+    assert enrichment["svc_io"]["pid"] == os.getpid()
+    assert enrichment["svc_io"]["echo_pid"] == enrichment["svc_echo"]["pid"]
     jsonschema.validate(enrichment, catalogue().json_schema())
 
 
@@ -113,8 +117,16 @@ async def test_families_selection(client: TestClient[Any, Any]) -> None:
     for rec in await resp.json():
         enrichment = rec["enrichment"]
         assert "svc_echo" in enrichment and "post" in enrichment  # post is always on
-        assert "svc_misbehave" not in enrichment
+        assert "svc_misbehave" not in enrichment and "svc_io" not in enrichment
         assert set(enrichment["provenance"]) == {"post", "svc_echo"}
+
+
+async def test_selecting_an_io_family_pulls_in_what_it_requires(client: TestClient[Any, Any]) -> None:
+    resp = await client.post("/v1/enrich?families=svc_io", json=[{"text": "a"}, {"text": "b"}])
+    for rec in await resp.json():
+        enrichment = rec["enrichment"]
+        assert set(enrichment["provenance"]) == {"post", "svc_echo", "svc_io"}
+        assert enrichment["svc_io"]["echo_pid"] == enrichment["svc_echo"]["pid"]
 
 
 @pytest.mark.parametrize("query", ["families=nope", "families=svc_echo,nope", "families=text"])

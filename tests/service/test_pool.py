@@ -42,8 +42,9 @@ async def test_families_run_in_worker_processes_with_one_blas_thread(process_poo
     async with serve(process_pool, workers=2) as c:
         out = await (await c.post("/v1/enrich", json={"text": "where do I run?"})).json()
     echo = out["enrichment"]["svc_echo"]
-    assert echo["pid"] != os.getpid()  # the event loop's process never runs family code
+    assert echo["pid"] != os.getpid()  # the event loop's process never runs CPU family code
     assert echo["blas_threads"] == "1"
+    assert out["enrichment"]["svc_io"] == {"pid": os.getpid(), "batch_size": 1, "echo_pid": echo["pid"]}
     status = process_pool.status()
     assert status["mode"] == "processes" and status["warmed"] == 2
 
