@@ -4,9 +4,10 @@ settings class with the prefix ``ENRICH_<FAMILY>_`` (see ``Family.Settings``).""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def default_cache_dir() -> Path:
@@ -18,8 +19,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="ENRICH_", extra="ignore")
 
-    families: list[str] | None = Field(
-        default=None, description="Families to run; empty means every default family.")
+    families: Annotated[list[str] | None, NoDecode] = Field(
+        default=None, description="Families to run, comma-separated; empty means every default family.")
     batch_size: int = Field(default=256, ge=1, le=100_000,
                             description="Posts handed to a family at once (spaCy nlp.pipe batches).")
     cache_dir: Path = Field(default_factory=default_cache_dir,
@@ -29,3 +30,10 @@ class Settings(BaseSettings):
     strict_catalogue: bool = Field(
         default=False,
         description="Check every enrichment against the catalogue (tests turn this on).")
+
+    @field_validator("families", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()] or None
+        return value

@@ -35,20 +35,23 @@ class LinksSettings(FamilySettings):
                                   description="HOST:PORT:ADDR:PORT connection overrides (curl --connect-to).")
     allow: CommaList = Field(default_factory=list, description="CIDRs the guard lets through (tests only).")
     ports: CommaList = Field(default_factory=lambda: ["80", "443"], description="Ports links may use.")
-    max_hops: int = Field(5, ge=0, le=20)
+    max_hops: int = Field(5, ge=0, le=20, description="Most redirects followed for one URL.")
     deadline: float = Field(8.0, gt=0, description="Seconds for a whole URL, every hop and wait included.")
-    head_timeout: float = Field(3.0, gt=0)
-    connect_timeout: float = Field(3.0, gt=0)
-    read_timeout: float = Field(4.0, gt=0)
+    head_timeout: float = Field(3.0, gt=0, description="Seconds a HEAD may take before GET is tried.")
+    connect_timeout: float = Field(3.0, gt=0, description="Seconds to open a connection.")
+    read_timeout: float = Field(4.0, gt=0, description="Seconds between two reads of a response.")
     max_body_bytes: int = Field(512 * 1024, ge=1024, description="Cap on decompressed HTML bytes read.")
-    user_agent: str = "enrich-links/0.1 (link metadata; +https://pypi.org/project/enrich/)"
-    global_concurrency: int = Field(256, ge=1)
+    user_agent: str = Field("enrich-links/0.1 (link metadata; +https://pypi.org/project/enrich/)",
+                            description="User-Agent header sent with every request.")
+    global_concurrency: int = Field(256, ge=1, description="Requests in flight in one process.")
     per_host_concurrency: int = Field(16, ge=1, description="Requests in flight per ordinary host.")
     shortener_concurrency: int = Field(256, ge=1, description="Requests in flight per URL shortener host.")
     per_host_rate: float = Field(0.0, ge=0, description="Requests/second per host; 0 means no limit.")
-    cache: Literal["sqlite", "redis", "memory", "none"] = "sqlite"
-    cache_path: Path | None = None
-    redis_url: str = "redis://127.0.0.1:6379/0"
+    cache: Literal["sqlite", "redis", "memory", "none"] = Field(
+        "sqlite", description="Link result cache: SQLite on local disk, Redis (shared), memory, none.")
+    cache_path: Path | None = Field(
+        None, description="SQLite cache file (default: ENRICH_CACHE_DIR/links.sqlite).")
+    redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis URL when cache=redis.")
     ttl: float = Field(7 * 86400, gt=0, description="Seconds a resolved link stays cached.")
     failure_ttl: float = Field(3600, gt=0, description="Seconds a failed link stays cached.")
     trust_platform: bool = Field(
