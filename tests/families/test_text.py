@@ -236,3 +236,25 @@ def test_emoji_scan_agrees_with_emoji_library(text: str) -> None:
     import emoji
 
     assert [h.char for h in emoji_hits(text)] == [e["emoji"] for e in emoji.emoji_list(text)]
+
+
+@pytest.fixture(scope="module")
+def cheap_enricher() -> Any:
+    import jsonschema
+
+    from enrich import Enricher
+    from enrich.registry import catalogue
+
+    enricher = Enricher(families=["text", "language", "time", "user", "engagement"])
+    yield enricher, jsonschema.Draft202012Validator(catalogue().json_schema())
+    enricher.close()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.text(max_size=200), st.lists(_PIECES, max_size=20).map("".join)))
+def test_cheap_families_on_arbitrary_text_are_schema_valid(cheap_enricher: Any, text: str) -> None:
+    enricher, validator = cheap_enricher
+    enrichment = enricher.enrich({"text": text})["enrichment"]
+    assert enrichment["errors"] == []
+    errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(enrichment)]
+    assert not errors, errors[:3]
