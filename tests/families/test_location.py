@@ -181,3 +181,14 @@ def test_corrupt_gazetteer_disables_the_family(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setenv("ENRICH_MODELS_DIR", str(tmp_path))
     with pytest.raises(NotConfigured):
         LocationFamily().setup()
+
+
+@pytest.mark.slow
+def test_evaluation_on_dev_data(shared_data: Path, fam: LocationFamily) -> None:
+    from enrich.evaluate.location import evaluate_mentions, evaluate_profiles
+
+    prof = evaluate_profiles(shared_data, "report", fam)
+    assert prof["enrich"]["coverage"] > prof["carmen"]["coverage"]
+    assert prof["enrich"]["precision"] >= 0.8
+    ment = evaluate_mentions(shared_data, "report", fam)
+    assert ment["country_annotated"]["f1"] >= 0.7
