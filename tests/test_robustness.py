@@ -19,7 +19,8 @@ from enrich.registry import catalogue
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    lambda children: (st.lists(children, max_size=4)
+                      | st.dictionaries(st.text(max_size=12), children, max_size=5)),
     max_leaves=25,
 )
 
@@ -41,8 +42,8 @@ POSTISH = st.fixed_dictionaries(
         "entities": st.fixed_dictionaries({}, optional={
             "hashtags": st.lists(st.fixed_dictionaries({"text": st.text(max_size=10),
                                                         "indices": st.lists(st.integers(), max_size=3)})),
-            "urls": st.lists(st.fixed_dictionaries({"url": st.text(max_size=30),
-                                                    "indices": st.lists(st.integers(), max_size=3)}))}) | JSON,
+            "urls": st.lists(st.fixed_dictionaries({
+                "url": st.text(max_size=30), "indices": st.lists(st.integers(), max_size=3)}))}) | JSON,
         "coordinates": st.fixed_dictionaries({"type": st.just("Point"),
                                               "coordinates": st.lists(st.floats(), max_size=3)}) | JSON,
         "place": JSON,
