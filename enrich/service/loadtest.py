@@ -146,8 +146,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def _wait_ready(url: str, limit: float) -> None:
-    async with aiohttp.ClientSession() as session:
+async def _wait_ready(url: str, limit: float, api_key: str | None) -> None:
+    async with aiohttp.ClientSession(headers=_headers(api_key)) as session:
         async with asyncio.timeout(limit):
             while True:
                 with contextlib.suppress(aiohttp.ClientConnectionError):
@@ -189,8 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             cmd += ["--batch-max-size", str(args.batch_max_size)]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)  # noqa: S603 - our own module
     try:
-        if proc is not None:
-            asyncio.run(_wait_ready(url, 300))
+        asyncio.run(_wait_ready(url, 300, args.api_key))
         results = asyncio.run(load(
             url, [s.strip() for s in args.scenario.split(",") if s.strip()], families=args.families,
             requests=args.requests, duration=args.duration, concurrency=args.concurrency,
