@@ -6,14 +6,14 @@ import re
 from typing import Any
 
 from .money import find_money
-from .rules import QUESTION_CUES, RULES, SENTENCE_RE, Rule, negated_before, speaker_before
+from .rules import QUESTION_CUES, RULES, SENTENCE_RE, WORD_RE, Rule, negated_before, speaker_before
 
 
 def _words(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
 
 
-_TOKEN = re.compile(r"[#@$]?[\w][\w'’&+\-/]*(?:\.[\w]+)*|\S")
+_TOKEN = re.compile(r"[$€£¥]\d[\d,.]*\w*|[#@$]?[\w][\w'’&+\-/]*(?:\.[\w]+)*|\S")
 _SKIP_LEAD = _words("""a an the my our your his her their this that these those some another
     new brand-new brand used myself me yourself yourselves ourselves us first second pair couple
     of few two three both more extra few any""")
@@ -31,11 +31,20 @@ _STOP = _words("""and or but because cause cuz bc so for from to with at in on o
     literally honestly actually next last later someday one day week month year weekend""")
 _BEFORE_SKIP = _words("""is are was were 's a an the so such totally definitely honestly
     really truly literally seriously absolutely = : - – — only just costs cost costing priced
-    at for was were be been now on sale down to discounted reduced""")
+    at for was were be been now on sale down to discounted reduced budget around about under
+    approximately roughly ~ up went rose jumped increased""")
+# "I need a nap": wants that are not purchases
+_NOT_FOR_SALE = _words("""nap naps hug hugs break vacation holiday drink drinks coffee minute
+    moment day days life job friend friends hand miracle sleep shower rest hero reason chance
+    favor favour ride lift word clue answer plan win beer therapist massage hobby boyfriend
+    girlfriend date partner change distraction laugh cry walk""")
 _MENTION = re.compile(r"@\w{1,30}")
 _SELF_HEAD = re.compile(r"(?:i|i'm|im|i've|ive|i'd|id|i'll|we|we're|we've|(?:my|our) (?:new|first|"
                         r"order|package|parcel|delivery))\b")
-_DET_RE = re.compile(r"\b(?:my|your|our|the|this|his|her|their)\s+", re.IGNORECASE)
+_DET_RE = re.compile(r"\b(?:my|your|our|the|this|these|those|his|her|their|a|an)\s+", re.IGNORECASE)
+_CUE_NOUN = re.compile(r"(?:customer )?(?:service|support|experience|app|product|quality|delivery|wifi|"
+                       r"internet|signal|connection|update|airline|staff|food|coverage|packaging)$",
+                       re.IGNORECASE)
 _MAX_OBJECT = 5
 
 
@@ -147,7 +156,10 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
 def extract(text: str) -> list[dict[str, Any]]:
     norm = text.replace("’", "'")  # same length: offsets still index ``text``
     items: list[dict[str, Any]] = []
+    words = frozenset(WORD_RE.findall(norm.lower()))
     for rule in RULES:
+        if not rule.may_match(words):
+            continue
         for m in rule.pattern.finditer(norm):
             item = _from_rule(norm, text, rule, m)
             if item is not None:
@@ -158,11 +170,19 @@ def extract(text: str) -> list[dict[str, Any]]:
 
 
 def _resolve_pronouns(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """"My new Kindle is great, highly recommend it": "it" takes the nearest earlier object."""
+    """"My new Kindle is great, highly recommend it": "it" takes the nearest earlier object; an
+    item with no object takes the object of an item whose span overlaps its own ("Where can I
+    buy winter boots?" is a question about the boots the want_to_buy item found)."""
     for n, it in enumerate(items):
         if it["object"] == "":
             earlier = [k["object"] for k in items[:n] if k["object"]]
             it["object"] = earlier[-1] if earlier else None
+    for it in items:
+        if it["object"] is None:
+            for k in items:
+                if k is not it and k["object"] and k["start"] < it["end"] and it["start"] < k["end"]:
+                    it["object"] = k["object"]
+                    break
     return items
 
 
@@ -180,7 +200,13 @@ def _from_rule(norm: str, text: str, rule: Rule, m: re.Match[str]) -> dict[str, 
     else:
         s0, s1 = _sentence_bounds(norm, m.start())
         obj = _object_in_sentence(text, s0, m.start(), m.end(), s1, mention_first=True)
+    if obj is None and rule.intent == "complain":
+        noun = _CUE_NOUN.search(text, m.start(), m.end())
+        if noun:
+            obj = (noun.group(), noun.start(), noun.end())
     if rule.needs_object and obj is None:
+        return None
+    if rule.intent == "want_to_buy" and obj is not None and obj[0].lower() in _NOT_FOR_SALE:
         return None
     head = norm[m.start():m.end()].lower()
     speaker: str | None

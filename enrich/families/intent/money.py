@@ -65,8 +65,13 @@ def parse_amount(raw: str) -> float | None:
         return None
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_money(text: str) -> list[Money]:
     out: list[Money] = []
+    if not _DIGIT.search(text):
+        return out
     for m in MONEY_RE.finditer(text):
         g = m.groupdict()
         raw = g["amt"] or g["amt2"] or g["amt3"]

@@ -35,116 +35,192 @@ class Rule:
     needs_object: bool = False  # drop the match when no object phrase follows
     default_speaker: str | None = "first_person"
     negatable: bool = True  # "don't want to buy", "never bought": the cue is negated, skip it
+    # words a match must contain (one from each set): a set lookup skips the regex on most posts
+    when: tuple[frozenset[str], ...] = ()
+
+    def may_match(self, words: frozenset[str]) -> bool:
+        return all(not group.isdisjoint(words) for group in self.when)
 
 
-def _r(intent: str, pattern: str, confidence: float, **kw: object) -> Rule:
-    return Rule(intent, re.compile(pattern, re.IGNORECASE), confidence, **kw)  # type: ignore[arg-type]
+def _r(intent: str, pattern: str, confidence: float, *, flags: int = re.IGNORECASE,
+       when: tuple[str, ...] = (), **kw: object) -> Rule:
+    groups = tuple(frozenset(w.split()) for w in when)
+    return Rule(intent, re.compile(pattern, flags), confidence, when=groups, **kw)  # type: ignore[arg-type]
+
+
+WORD_RE = re.compile(r"[a-z0-9']+")
+_BUY_W = "buy get order purchase grab cop pick preorder pre invest upgrade"
+_BUYING_W = "buying getting ordering purchasing grabbing copping picking preordering upgrading"
 
 
 RULES: tuple[Rule, ...] = (
     # -- want / plan to buy ---------------------------------------------------------------
     _r("want_to_buy", rf"\b{_I}\s+(?:really\s+|so\s+|badly\s+|kinda\s+|seriously\s+|just\s+)?"
-       rf"(?:want|wanna|need|needa|gotta|have to|must)\s+(?:to\s+)?{_BUY}\b", 0.85),
+       rf"(?:want|wanna|need|needa|gotta|have to|must)\s+(?:to\s+)?{_BUY}\b", 0.85,
+       when=("want wanna need needa gotta have must", _BUY_W)),
     _r("want_to_buy", rf"\b(?:thinking (?:about|of)|considering|planning (?:on|to)|plan to|going to|"
        rf"gonna|about to|ready to|tempted to|might|may|can't wait to|cant wait to|finna|tryna|"
-       rf"trying to|will|saving (?:up )?(?:for|to))\s+(?:finally\s+)?(?:{_BUY}|{_BUYING})\b", 0.75),
+       rf"trying to|will|saving (?:up )?(?:for|to))\s+(?:finally\s+)?(?:{_BUY}|{_BUYING})\b", 0.75,
+       when=(_BUY_W + " " + _BUYING_W,)),
     _r("want_to_buy", r"\b(?:saving up for|in the market for|shopping for|on the hunt for|"
        r"looking (?:to buy|for a new|to get|to upgrade)|on my wish ?list|need a new|want a new|"
        r"wants? (?:one|that|this) so bad|i'd love (?:a|an|to own|to have)|"
-       r"take my money|shut up and take my money)\b", 0.75),
+       r"take my money|shut up and take my money)\b", 0.75,
+       when=("saving market shopping hunt looking wish wishlist need want wants love money",)),
     _r("want_to_buy", rf"\b(?:where|how) (?:(?:can|do|should|could) (?:i|we|you)|(?:i|we) (?:can|could)"
-       rf"|to) (?:{_BUY}|find)\b", 0.8),
-    _r("want_to_buy", rf"\b(?:should|do) (?:i|we) (?:{_BUY}|go with)\b", 0.7),
+       rf"|to) (?:{_BUY}|find)\b", 0.8,
+       when=("where how", _BUY_W + " find")),
+    _r("want_to_buy", rf"\b(?:should|do) (?:i|we) (?:{_BUY}|go with)\b", 0.7,
+       when=("should do", _BUY_W + " go")),
     _r("want_to_buy", r"\b(?:what|which) (?P<obj>[\w'&+-]+(?: [\w'&+-]+)?) (?:should|would|do|to) (?:i |we )?"
-       r"(?:buy|get|order|go with|choose|pick)\b", 0.8),
+       r"(?:buy|get|order|go with|choose|pick)\b", 0.8,
+       when=("what which", "buy get order go choose pick")),
     _r("want_to_buy", rf"\b(?:he|she|they|my (?:mom|mum|dad|wife|husband|gf|bf|girlfriend|boyfriend|"
        rf"brother|sister|son|daughter|friend|boss|partner|parents|kids))(?:'s| is| are)? (?:really |"
        rf"so |finally )?(?:wants?|needs?|going|planning|thinking|about|trying|saving up)"
-       rf"(?: to| of| about| on| for)? (?:{_BUY}|{_BUYING})\b", 0.75, default_speaker="other"),
+       rf"(?: to| of| about| on| for)? (?:{_BUY}|{_BUYING})\b", 0.75, default_speaker="other",
+       when=(_BUY_W + " " + _BUYING_W, "he she they my he's she's they're")),
     _r("want_to_buy", rf"\b{_I}\s+(?:really\s+|so\s+|badly\s+|seriously\s+)?(?:want|need|wanna)\s+"
-       rf"(?=(?:{_DET})\b)", 0.55, needs_object=True),
+       rf"(?=(?:{_DET})\b)", 0.55, needs_object=True,
+       when=("want need wanna",)),
     _r("want_to_buy", r"\badd(?:ed|ing)? (?:it |this |these |them )?to (?:my )?(?:cart|basket|wish ?list)\b",
-       0.7, side="none"),
+       0.7, side="none",
+       when=("cart basket wishlist wish",)),
     # -- bought / own ---------------------------------------------------------------------
     _r("bought", r"\b(?:just |finally |recently |already |also |today i |i |we |i've |we've |i just |"
        r"we just )?(?:bought|purchased|ordered|pre-?ordered|copped|snagged|splurged on|"
        r"treated myself to|picked up|got myself|invested in|upgraded to|paid for)\b", 0.8,
-       needs_object=True),
+       needs_object=True,
+       when=("bought purchased ordered preordered pre copped snagged splurged "
+             "treated picked got invested upgraded paid",)),
     _r("bought", rf"\b(?:just|finally|recently) got (?=(?:{_DET}|me|myself)\b)", 0.7,
-       needs_object=True),
+       needs_object=True,
+       when=("got", "just finally recently")),
     _r("bought", r"\b(?:i|we) (?:own|have owned|have had|'ve had|'ve owned)\b(?= (?:a|an|the|two|three|"
-       r"\d|this|that|my|one)\b)", 0.7, needs_object=True),
+       r"\d|this|that|my|one)\b)", 0.7, needs_object=True,
+       when=("own owned had",)),
     _r("bought", r"\b(?:loving|love|enjoying|obsessed with|set up|setting up|unboxing) my new\b", 0.75,
-       needs_object=True),
-    _r("bought", r"\bmy (?:new|first) (?=[\w#@])", 0.6, needs_object=True),
+       needs_object=True,
+       when=("new",)),
+    _r("bought", r"\bmy (?:new|first) (?=[\w#@])", 0.6, needs_object=True,
+       when=("new first",)),
+    _r("bought", r"\bgot (?:a|an|the|my|me|myself|some) "
+       r"(?=[^.!?]{1,40}?\bfor (?:only |just )?[$€£¥]?\d)", 0.7,
+       needs_object=True,
+       when=("got",)),
+    _r("bought", r"\bbest (?:purchase|thing) (?:i|we)(?:'ve)? (?:ever )?(?:made|bought)\b", 0.75,
+       side="before",
+       when=("best",)),
     _r("bought", r"\bmy (?:order|package|parcel|delivery) (?:finally )?(?:arrived|came|is here)\b",
-       0.75, side="none"),
+       0.75, side="none",
+       when=("order package parcel delivery",)),
     # -- recommend ------------------------------------------------------------------------
     _r("recommend", r"\b(?:(?:highly|strongly|definitely|totally|really|100%|10/10|would|i|we|i'd|"
-       r"id|i'll|always|so|def) )?recommend(?:s|ed|ing)?\b", 0.85),
+       r"id|i'll|always|so|def) )?recommend(?:s|ed|ing)?\b", 0.85,
+       when=("recommend recommends recommended recommending",)),
     _r("recommend", r"\b(?:can't|cannot|cant) recommend(?=(?: [\w'&.#@+-]+){1,4} enough\b)", 0.9,
-       negatable=False),
+       negatable=False,
+       when=("recommend",)),
     _r("recommend", r"\b(?:you|y'all|yall|everyone|everybody|u|people) (?:should|need to|have to|"
        r"gotta|must|needa|oughta) (?:definitely |totally |really |all )?(?:try|get|buy|check out|"
-       r"download|grab|order|pick up|invest in|switch to|go to)\b", 0.8, needs_object=True),
-    _r("recommend", r"\b(?:go (?:get|buy|try)|try out|check out|get yourself)\b", 0.55,
-       needs_object=True),
+       r"download|grab|order|pick up|invest in|switch to|go to)\b", 0.8, needs_object=True,
+       when=("you y'all yall everyone everybody u people", "should need have gotta must needa oughta")),
+    _r("recommend", r"\b(?:go (?:get|buy|try)|try out|(?<!to )(?<!i )check out|get yourself)\b", 0.55,
+       needs_object=True,
+       when=("go try check get",)),
     _r("recommend", r"\b(?:worth every (?:penny|cent)|best purchase|best thing i(?:'ve)? ever bought|"
        r"must[- ]have|(?:can't|cannot) live without|life[- ]changing|10/10 would buy again|"
-       r"would buy again|game[- ]changer)\b", 0.7, side="before"),
+       r"would buy again|game[- ]changer)\b", 0.7, side="before",
+       when=("worth best must can't cannot life would game",)),
+    _r("recommend", r"\bwould (?:definitely |totally |100% )?buy(?=(?: [\w'&.+-]+){1,4} again\b)", 0.8,
+       when=("again",)),
     # -- complain -------------------------------------------------------------------------
     _r("complain", r"\b(?:would not|wouldn't|do not|don't|never|won't|can't|cannot|cant|wont|dont)"
-       r" (?:ever )?recommend\b(?!(?: [\w'&.#@+-]+){1,4} enough\b)", 0.85, negatable=False),
-    _r("complain", r"\b(?:still|been|keep|kept) waiting (?:for|on)\b", 0.8, negatable=False),
-    _r("complain", r"\b(?:stopped working|keeps? (?:crashing|freezing|breaking|dropping|failing|"
-       r"disconnecting|dying|glitching|buffering|logging me out|cancell?ing)|broke (?:down|again|after)|"
-       r"(?:doesn't|does not|won't|will not|isn't|is not|aren't|not|never) (?:work|working|turn on|"
-       r"charge|charging|load|loading|connect|connecting|start|starting)|is down again|"
-       r"(?:is|are|was) (?:down|broken|out of service)|"
-       r"no (?:signal|service|wifi|internet) (?:again|all day|for)|"
-       r"overcharged|double charged|charged (?:me )?twice|never (?:arrived|came|showed up|received)|"
-       r"(?:hasn't|has not|still hasn't|haven't|have not) (?:arrived|shipped|been delivered|received)|"
-       r"(?:lost|damaged|broke) my (?:package|parcel|luggage|bag|order|suitcase)|"
-       r"cancell?ed my (?:flight|order|booking|reservation)|(?:on|put on) hold for|hung up on me|"
-       r"(?:nobody|no one|noone) (?:is )?(?:answering|responding|helping|replying)|"
-       r"rip[- ]?off|ripped (?:me )?off|scam(?:med)?|false advertising|"
-       r"want (?:a|my) refund|demand(?:ing)? a refund|refund me|give me my money back|"
-       r"(?:terrible|awful|horrible|worst|pathetic|useless|shocking|appalling|abysmal|shit|shitty|"
-       r"trash|garbage|lousy|non-?existent|rude) (?:customer )?(?:service|support|experience|app|"
-       r"product|quality|company|delivery|wifi|internet|signal|connection|update|airline|"
-       r"staff|food|coverage|packaging)|"
-       r"(?:customer )?(?:service|support) (?:is|was|has been) (?:terrible|awful|the worst|useless|"
-       r"a joke|horrible|non-?existent|shocking|appalling|pathetic)|"
-       r"(?:so|very|extremely|really) (?:disappointed|frustrated|annoyed|fed up) (?:with|by|in)|"
-       r"(?:disappointed|frustrated|fed up|sick of|tired of|done dealing) with|"
-       r"fix your|sort (?:it|this) out|unacceptable|(?:a )?waste of money|"
-       r"(?:been|was) (?:charged|billed) for|broken on arrival|dead on arrival|"
-       r"wrong (?:order|item|size)|missing (?:items?|parts?|from my order))\b",
-       0.75, side="none", negatable=False),
+       r" (?:ever )?recommend\b(?!(?: [\w'&.#@+-]+){1,4} enough\b)", 0.85, negatable=False,
+       when=("recommend",)),
+    _r("complain", r"\b(?:still|been|keep|kept) waiting (?:for|on)\b", 0.8, negatable=False,
+       when=("waiting",)),
+    # product failures
+    _r("complain", r"\b(?:stopped working|keeps? (?:crashing|freezing|breaking|dropping (?:calls|out|"
+       r"connection)|failing|disconnecting|dying|glitching|buffering|logging me out|cancell?ing)|"
+       r"broke (?:down|again|after)|(?:doesn't|does not|won't|will not|isn't|is not|aren't|not|never) "
+       r"(?:work|working|turn on|charge|charging|load|loading|connect|connecting|start|starting)|"
+       r"is down again|(?:is|are|was) (?:down|broken|out of service)|"
+       r"no (?:signal|service|wifi|internet) (?:again|all day|for))\b", 0.75, side="none",
+       negatable=False, when=("working keep keeps kept broke work turn charge charging load loading "
+                              "connect connecting start starting down broken service signal wifi internet",)),
+    # billing
+    _r("complain", r"\b(?:overcharged|double charged|charged (?:me )?twice|(?:been|was) (?:charged|billed) "
+       r"for)\b", 0.75, side="none", negatable=False, when=("overcharged charged billed",)),
+    # orders and deliveries
+    _r("complain", r"\b(?:never (?:arrived|came|showed up|received)|(?:hasn't|has not|still hasn't|haven't|"
+       r"have not) (?:arrived|shipped|been delivered|received)|(?:lost|damaged|broke) my (?:package|parcel|"
+       r"luggage|bag|order|suitcase)|cancell?ed my (?:flight|order|booking|reservation)|"
+       r"wrong (?:order|item|size|drink|food|colou?r|address)|missing (?:\w+ )?(?:items?|parts?|burger|"
+       r"fries|drink|pieces?)|missing from my order|(?:came|arrived|showed up|turned up)(?: \w+){0,3} late|"
+       r"(?:food|order|fries|pizza|meal|coffee) (?:was|is|came|arrived) (?:cold|wrong|late|missing|soggy)|"
+       r"nowhere to be found|marked (?:as )?delivered but|never got (?:it|my)|broken on arrival|"
+       r"dead on arrival)\b", 0.75, side="none", negatable=False,
+       when=("arrived came showed received shipped delivered lost damaged broke cancelled canceled wrong "
+             "missing late cold soggy nowhere got arrival",)),
+    # service
+    _r("complain", r"\b(?:(?:on|put on) hold for|hung up on me|(?:nobody|no one|noone) (?:is )?(?:answering|"
+       r"responding|helping|replying)|(?:terrible|awful|horrible|worst|pathetic|useless|shocking|"
+       r"appalling|abysmal|shit|shitty|trash|garbage|lousy|non-?existent|rude) (?:customer )?(?:service|"
+       r"support|experience|app|product|quality|company|delivery|wifi|internet|signal|connection|update|"
+       r"airline|staff|food|coverage|packaging)|(?:customer )?(?:service|support) (?:is|was|has been) "
+       r"(?:terrible|awful|the worst|useless|a joke|horrible|non-?existent|shocking|appalling|pathetic))\b",
+       0.75, side="none", negatable=False,
+       when=("hold hung answering responding helping replying service support experience app product "
+             "quality company delivery wifi internet signal connection update airline staff food coverage "
+             "packaging",)),
+    # money back
+    _r("complain", r"\b(?:rip[- ]?off|ripped (?:me )?off|scam(?:med)?|false advertising|want (?:a|my) refund|"
+       r"demand(?:ing)? a refund|refund me|give me my money back|(?:a )?waste of money)\b", 0.75,
+       side="none", negatable=False, when=("rip ripoff ripped scam scammed advertising refund money",)),
+    # frustration
+    _r("complain", r"\b(?:(?:so|very|extremely|really) (?:disappointed|frustrated|annoyed|fed up) "
+       r"(?:with|by|in)|"
+       r"(?:disappointed|frustrated|fed up|sick of|tired of|done dealing) with|fix your|"
+       r"sort (?:it|this) out|unacceptable|(?:is|are|was) a joke)\b", 0.75, side="none",
+       negatable=False,
+       when=("disappointed frustrated annoyed fed sick tired done fix sort unacceptable joke",)),
     # -- churn ----------------------------------------------------------------------------
     _r("churn", r"\b(?:cancell?(?:ed|ing)?|cancel|ending|terminat(?:e|ed|ing)|closing|closed|"
        r"deactivat(?:e|ed|ing)|delet(?:e|ed|ing)) (?:my|our) (?=(?:[\w'&.+-]+ ){0,3}"
        r"(?:subscription|sub|membership|account|contract|plan|service|policy|card|order)\b)",
-       0.85, needs_object=True, negatable=False),
+       0.85, needs_object=True, negatable=False,
+       when=("cancel cancelled canceled cancelling canceling ending terminate "
+             "terminated terminating closing closed deactivate deactivated "
+             "deactivating delete deleted deleting",)),
     _r("churn", r"\b(?:switch(?:ing|ed)?|mov(?:e|ing|ed)|changing|changed) (?:over )?from\b", 0.8,
-       needs_object=True, negatable=False),
+       needs_object=True, negatable=False,
+       when=("from",)),
     _r("churn", r"\b(?:never (?:buying|shopping|ordering|flying|using|going back|eating|staying|"
        r"booking)(?: (?:from|with|at|to))?|never again (?:with|will i (?:use|buy from|fly with))|"
        r"(?:i'm|im|i am|we're|so) done with|unsubscrib(?:e|ed|ing) from|uninstall(?:ed|ing)?|"
        r"(?:last|final) time (?:i'm |i am |i )?(?:buying|ordering|flying|using|booking)"
        r"(?: (?:from|with|at))?|(?:i'm|im|i am|we're|we are) (?:leaving|quitting|ditching|dropping)|"
-       r"(?:goodbye|bye bye|bye),?)\b", 0.75, needs_object=True, negatable=False),
-    _r("churn", r"\b(?:switch(?:ing|ed)?|mov(?:ing|ed)|going back|went back) (?:over )?to\b", 0.6,
-       needs_object=True, negatable=False),
+       r"(?:goodbye|bye bye|bye),?)\b", 0.75, needs_object=True, negatable=False,
+       when=("never done unsubscribe unsubscribed unsubscribing uninstall "
+             "uninstalled uninstalling last final leaving quitting ditching "
+             "dropping goodbye bye",)),
+    _r("churn", r"\b(?:[Cc]ancell?(?:ed|ing)?|[Cc]ancel|CANCELL?(?:ED|ING)?) (?:my|our|MY|OUR) "
+       r"(?=[A-Z])", 0.8,
+       needs_object=True, negatable=False, flags=0,
+       when=("cancel cancelled canceled cancelling canceling",)),
     # -- sell -----------------------------------------------------------------------------
     _r("sell", r"\b(?:i'm |im |i am |we're |we are |currently |now )?(?:selling|auctioning|"
        r"getting rid of|letting go of|parting with)(?! (?:out|fast|like hot cakes|point))\b", 0.8,
-       needs_object=True),
-    _r("sell", r"\b(?:want|wanna|need|looking|trying|going|planning) to sell\b", 0.85),
+       needs_object=True,
+       when=("selling auctioning getting letting parting",)),
+    _r("sell", r"\b(?:want|wanna|need|looking|trying|going|planning) to sell\b", 0.85,
+       when=("sell",)),
     _r("sell", r"\b(?:for sale|wts|up for grabs|(?:or best offer|o\.?b\.?o)|"
        r"(?:dm|pm|message) (?:me )?(?:if interested|for (?:price|details|offers))|"
        r"anyone (?:want|interested in) (?:buying )?my|make me an offer|taking offers)\b", 0.8,
-       side="before"),
+       side="before",
+       when=("sale wts grabs offer obo o dm pm message anyone offers",)),
 )
 
 # Help-seeking questions; any question addressed to an account counts too (customer care).
@@ -154,7 +230,9 @@ QUESTION_CUES = re.compile(
     r"else (?:have|having|getting))|"
     r"can (?:anyone|anybody|someone|somebody|you) (?:help|recommend|tell|explain|fix)|"
     r"any (?:recommendations|recs|suggestions|advice|tips|ideas)|is (?:it|there) (?:a way|worth)|"
-    r"which (?:\w+ )?(?:should|would|do) (?:i|you)|what (?:\w+ )?should i (?:get|buy|use)|"
+    r"which (?:\w+ ){0,3}(?:should|would|do) (?:i|you)|what (?:\w+ ){0,3}should i (?:get|buy|use)|"
+    r"(?:does|do|will|would) (?:the|my|your|this) [\w ]{1,30}(?:cover|include|come with|work with|"
+    r"support|ship|fit)|"
     r"why (?:is|does|won't|wont|isn't|can't|cant|did|has|hasn't) (?:my|your|the|this|it)|"
     r"when (?:will|is|does) (?:my|the|your))\b",
     re.IGNORECASE,

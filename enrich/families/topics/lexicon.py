@@ -14,6 +14,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -113,8 +114,7 @@ class Lexicon:
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
-        with path.open("rb") as fh:
-            return cls(tomllib.load(fh))
+        return _load(str(path), path.stat().st_mtime_ns)
 
     def lookup_word(self, word: str) -> tuple[str, list[tuple[str, float]]] | None:
         hit = self.terms.get(word)
@@ -224,3 +224,10 @@ class TopicMatcher:
                 senses = self.lexicon.senses.get(tok.text)
                 if senses and tok.text in words and norm in senses:
                     add(senses[norm], f"{tok.text} ({norm})", self.lexicon.weights["strong"])
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, _mtime: int) -> Lexicon:
+    """Compiled once per process and file version: the lexicon is read-only after loading."""
+    with open(path, "rb") as fh:
+        return Lexicon(tomllib.load(fh))

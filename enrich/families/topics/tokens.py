@@ -58,6 +58,16 @@ def word_variants(word: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _unigram_log_probabilities() -> tuple[dict[str, float], float]:
+    """``wordsegment``'s unigram table as log10 probabilities, built once per process."""
+    import wordsegment
+
+    wordsegment.load()
+    total = float(wordsegment._segmenter.total)
+    return {w: math.log10(c / total) for w, c in wordsegment.UNIGRAMS.items()}, total
+
+
 class HashtagSegmenter:
     """Splits hashtag bodies into words: CamelCase and digits first, then a unigram Viterbi
     search over ``wordsegment``'s word counts (the Google Web Trillion Word Corpus).
@@ -73,12 +83,7 @@ class HashtagSegmenter:
         self._logp: dict[str, float] = {}
         self._total = 1.0
         if use_wordsegment:
-            import wordsegment
-
-            wordsegment.load()
-            total = float(wordsegment._segmenter.total)
-            self._total = total
-            self._logp = {w: math.log10(c / total) for w, c in wordsegment.UNIGRAMS.items()}
+            self._logp, self._total = _unigram_log_probabilities()
         # wordsegment's penalty for unknown words, by length: longer unknown strings are rarer
         self._unknown = [math.log10(10.0 / (self._total * 10.0 ** k)) for k in range(self.MAX_WORD + 1)]
         self.split = lru_cache(maxsize=cache_size)(self._split)
