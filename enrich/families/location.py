@@ -7,6 +7,7 @@ bundled polygons, distances from geopy.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,17 +21,19 @@ from ..errors import NotConfigured
 from ..family import Family, FamilySettings, Item
 from ..geo.gazetteer import ADMIN1, CITY, COUNTRY, Gazetteer
 from ..geo.mentions import LOCATION_LABELS, MentionFinder, country_priors
+from ..geo.online import GeocodeCache
 from ..geo.resolve import Priors, ProfileResult, Resolution, Resolver, parse_profile
 from ..modelstore import model_dir
 from ..post import Place, Post
 from ..registry import register
 
 GRANULARITIES = ("coordinates", "city", "admin2", "admin1", "country")
-SOURCES = ("coordinates", "place", "profile", "profile_coordinates", "post", "timezone")
+SOURCES = ("coordinates", "place", "profile", "profile_coordinates", "geocoder", "post", "timezone")
 PROFILE_STATUS = (
     "resolved",
     "coordinates",
     "flag",
+    "geocoded",
     "not_a_place",
     "pronouns",
     "url",
@@ -53,6 +56,11 @@ class LocationSettings(FamilySettings):
     )
     timezone_from_coordinates: bool = Field(
         True, description="Use timezonefinder's polygons for the zone of coordinates."
+    )
+    geocoder_cache: str | None = Field(
+        None,
+        description="SQLite cache filled by the online pre-pass (python -m enrich.geo.online), read "
+        "for profile strings the gazetteer cannot resolve. Off when unset.",
     )
 
 
@@ -205,6 +213,12 @@ class LocationFamily(Family):
             self._tzf = TimezoneFinder()
         self._zones: dict[str, ZoneInfo | None] = {}
         self._profiles: dict[tuple[object, ...], ProfileResult] = {}
+        self._geocoded: GeocodeCache | None = None
+        if self.settings.geocoder_cache:
+            try:
+                self._geocoded = GeocodeCache(self.settings.geocoder_cache, read_only=True)
+            except (OSError, sqlite3.Error) as exc:
+                raise NotConfigured(self.name, f"geocoder cache unreadable: {exc}") from exc
 
     def model_name(self) -> str | None:
         return f"geonames-gazetteer-{len(self.gaz.population)}"
@@ -264,6 +278,22 @@ class LocationFamily(Family):
         if lat is not None:
             rec["latitude"], rec["longitude"] = round(lat, 6), round(lon or 0.0, 6)
         return rec, row
+
+    def _from_geocoder(self, location: str) -> dict[str, Any] | None:
+        if self._geocoded is None:
+            return None
+        try:
+            _found, place = self._geocoded.get(location)
+        except sqlite3.Error:
+            return None  # a cache being rewritten by the pre-pass: the gazetteer answer stands
+        if not place or not place.get("country_code"):
+            return None
+        return {**place, "confidence": 0.7, "source": "geocoder"}
+
+    def close(self) -> None:
+        cache = getattr(self, "_geocoded", None)
+        if cache is not None:
+            cache.close()
 
     def _record(self, res: Resolution, source: str) -> dict[str, Any]:
         return self.gaz.record(res.row, confidence=res.confidence, source=source, granularity=res.granularity)
@@ -349,6 +379,12 @@ class LocationFamily(Family):
                 }
                 for p in sure
             ]
+            if home is None and self._geocoded is not None and status in ("unknown", "low_confidence"):
+                home = self._from_geocoder(author.location)
+                if home is not None:
+                    status = "geocoded"
+                    keep = ("name", "country_code", "admin1_code", "geonames_id", "granularity", "confidence")
+                    profile_places = [{k: home[k] for k in keep}]
         if home is None and post_rec is not None:
             home = dict(post_rec)
             home.pop("distance_km", None)
