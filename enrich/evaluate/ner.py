@@ -100,15 +100,25 @@ def calibration_outcomes(nlp: Language, label_map: Mapping[str, str], sentences:
                     yield "other", word, 1, i not in in_gold
 
 
-def evaluate(data: Path, models: Sequence[str], *, numpy_gemm: bool = True) -> dict[str, Any]:
-    from ..families.entities.models import load_pipeline
+def evaluate(data: Path, models: Sequence[str], *, numpy_gemm: bool = True,
+             split: str = "dev") -> dict[str, Any]:
+    """Scores of each model; ``split="select"`` scores the held-out tenth of the train splits
+    (what model selection may look at) instead of the dev splits (the reported figures)."""
+    import spacy
 
+    from ..families.entities.models import TWEETS_MAP, load_pipeline
+    from ..train.ner import selection_split
+
+    held = selection_split(data) if split == "select" else {}
     results: dict[str, Any] = {}
     for model in models:
-        nlp, label_map, name = load_pipeline(model, numpy_gemm=numpy_gemm)
-        results[model] = {"model": name}
+        if Path(model).is_dir():  # a candidate pipeline folder, e.g. a training checkpoint
+            nlp, label_map, name = spacy.load(model), TWEETS_MAP, model
+        else:
+            nlp, label_map, name = load_pipeline(model, numpy_gemm=numpy_gemm)
+        results[model] = {"model": name, "split": split}
         for corpus, labels in CORPUS_LABELS.items():
-            sents = load_split(data, corpus, "dev")
+            sents = held[corpus] if split == "select" else load_split(data, corpus, "dev")
             t0 = time.perf_counter()
             preds = list(predict(nlp, label_map, sents))
             secs = time.perf_counter() - t0
@@ -125,7 +135,7 @@ def markdown(results: Mapping[str, Any]) -> str:
     for res in results.values():
         for corpus in CORPUS_LABELS:
             t, u = res[corpus]["typed"], res[corpus]["untyped"]
-            lines.append(f"| {res['model']} | {corpus} dev | {t['p']:.3f} | {t['r']:.3f} | {t['f']:.3f} "
+            lines.append(f"| {res['model']} | {corpus} {res['split']} | {t['p']:.3f} | {t['r']:.3f} | {t['f']:.3f} "
                          f"| {u['p']:.3f} | {u['r']:.3f} | {u['f']:.3f} |")
     lines += ["", "| model | corpus | " + " | ".join(sorted(CORPUS_LABELS["wnut17"])) + " |",
               "|---|---|" + "---|" * len(CORPUS_LABELS["wnut17"])]
@@ -134,19 +144,22 @@ def markdown(results: Mapping[str, Any]) -> str:
             per = res[corpus]["per_label"]
             cells = [f"{per[lab]['f']:.3f}" if lab in per else "n/a"
                      for lab in sorted(CORPUS_LABELS["wnut17"])]
-            lines.append(f"| {res['model']} | {corpus} dev | " + " | ".join(cells) + " |")
+            lines.append(f"| {res['model']} | {corpus} {res['split']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--data", type=Path, required=True, help="the shared data folder (holds ner/)")
-    parser.add_argument("--models", default="tweets,en_core_web_sm")
+    parser.add_argument("--models", default="tweets,en_core_web_sm",
+                        help="comma-separated: tweets, en_core_web_sm, or pipeline folders")
+    parser.add_argument("--split", choices=("dev", "select"), default="dev",
+                        help="dev splits (reported) or the held-out tenth of train (model selection)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown tables")
     parser.add_argument("--blis", action="store_true", help="use thinc's BLIS gemm (default: numpy)")
     args = parser.parse_args(argv)
     results = evaluate(args.data, [m.strip() for m in args.models.split(",") if m.strip()],
-                       numpy_gemm=not args.blis)
+                       numpy_gemm=not args.blis, split=args.split)
     sys.stdout.write(json.dumps(results, indent=2) if args.json else markdown(results))
     sys.stdout.write("\n")
     return 0

@@ -277,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-vectors", action="store_true",
                         help="train without the floret vectors (a smaller, weaker model)")
+    parser.add_argument("--vectors", type=Path, default=None,
+                        help="reuse a vectors folder written by an earlier run (WORK/vectors)")
     parser.add_argument("--calibrate-only", action="store_true",
                         help="only (re)write calibration.json and SHA256SUMS of --out")
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=JSON",
@@ -300,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_vectors:
         overrides["components.tok2vec.model.embed.include_static_vectors"] = False
     else:
-        overrides["paths.vectors"] = str(build_vectors(args.data, work))
+        overrides["paths.vectors"] = str(args.vectors or build_vectors(args.data, work))
     for item in args.set:
         key, _, value = item.partition("=")
         overrides[key] = json.loads(value)

@@ -17,7 +17,7 @@ Sources, merged into one offset-sorted list:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
@@ -33,14 +33,12 @@ from .tokenizer import CASHTAG, HASHTAG, MENTION
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 LABELS = ("person", "organization", "location", "product", "creative_work", "event", "other")
 SOURCES = ("model", "mention", "hashtag", "cashtag")
 
-_MENTION = re.compile(MENTION)
-_HASHTAG = re.compile(HASHTAG)
-_CASHTAG = re.compile(CASHTAG)
+_TWEET_TOKEN = re.compile(rf"(?P<mention>{MENTION})|(?P<cashtag>{CASHTAG})|(?P<hashtag>{HASHTAG})")
 _HASHTAG_CACHE_MAX = 50_000
 
 
@@ -130,18 +128,18 @@ class EntitiesFamily(Family):
         texts = [item.post.text or "" for item in items]
         docs = list(self._nlp.pipe(texts, batch_size=s.batch_size))
         if s.hashtags:
-            self._type_hashtags(docs)
-        return [self._entities(item, doc) for item, doc in zip(items, docs, strict=True)]
+            self._type_hashtags(texts, docs)
+        return [self._entities(item, text, doc) for item, text, doc in zip(items, texts, docs, strict=True)]
 
     def _confidence(self, label: str, text: str, n_tokens: int) -> float | None:
         return conf.lookup(self._calibration, label, text, n_tokens)
 
-    def _type_hashtags(self, docs: Sequence[Doc]) -> None:
+    def _type_hashtags(self, texts: Sequence[str], docs: Sequence[Doc]) -> None:
         """Type every new hashtag of the batch by running the model on its segmented words."""
         pending: dict[str, str] = {}
-        for doc in docs:
-            for tok in doc:
-                if tok.text not in self._hashtag_types and _HASHTAG.fullmatch(tok.text):
+        for text, doc in zip(texts, docs, strict=True):
+            for kind, tok in _tweet_tokens(text, doc):
+                if kind == "hashtag" and tok.text not in self._hashtag_types:
                     pending[tok.text] = phrase(segment(tok.text))
         if not pending:
             return
@@ -152,23 +150,24 @@ class EntitiesFamily(Family):
             ents = [e for e in doc.ents if e.label_ in self._labels]
             if len(ents) == 1 and ents[0].start == 0 and ents[0].end == len(doc):
                 label = self._labels[ents[0].label_]
-                self._hashtag_types[tag] = (label, self._confidence(label, doc.text, len(doc)))
+                self._hashtag_types[tag] = (label, self._confidence(label, pending[tag], len(doc)))
             else:
                 self._hashtag_types[tag] = None
 
-    def _entities(self, item: Item, doc: Doc) -> dict[str, Any]:
+    def _entities(self, item: Item, text: str, doc: Doc) -> dict[str, Any]:
+        """The family's value for one post; ``text`` is the post text ``doc`` was made from
+        (spaCy keeps it exactly, so token and entity character offsets index it)."""
         s = self.settings
         assert isinstance(s, EntitiesSettings)
-        text = doc.text
-        names = _display_names(item)
         tagged = {(e.start, e.end): e for e in doc.ents if e.label_ in self._labels}
         found: list[dict[str, Any]] = []
         taken: set[int] = set()  # token indices already covered by a tweet-token entity
-        for tok in doc:
+        names: dict[str, str] | None = None
+        for kind, tok in _tweet_tokens(text, doc):
             t = tok.text
             ent = tagged.get((tok.i, tok.i + 1))
             label = self._labels[ent.label_] if ent is not None else None
-            if _MENTION.fullmatch(t):
+            if kind == "mention":
                 handle = t[1:]
                 if label is None:
                     entry = self._calibration.get("other|mention|1")
@@ -176,21 +175,20 @@ class EntitiesFamily(Family):
                     label = "other"
                 else:
                     score = self._confidence(label, t, 1)
-                name = names.get(handle.casefold())
-                found.append(_item(tok.idx, t, label, None, handle, "mention", score, name))
-            elif _CASHTAG.fullmatch(t):
+                if names is None:
+                    names = _display_names(item)
+                found.append(_item(tok.idx, t, label, None, handle, "mention", score,
+                                   names.get(handle.casefold())))
+            elif kind == "cashtag":
                 found.append(_item(tok.idx, t, "organization", "ticker", t[1:].upper(), "cashtag", None))
-            elif _HASHTAG.fullmatch(t):
-                words = phrase(segment(t))
+            else:
                 if label is not None:
                     score = self._confidence(label, t, 1)
                 elif s.hashtags and (typed := self._hashtag_types.get(t)) is not None:
                     label, score = typed
                 else:
                     continue
-                found.append(_item(tok.idx, t, label, None, words or t, "hashtag", score))
-            else:
-                continue
+                found.append(_item(tok.idx, t, label, None, phrase(segment(t)) or t, "hashtag", score))
             taken.add(tok.i)
         for (start, end), ent in tagged.items():
             if any(i in taken for i in range(start, end)):
@@ -202,11 +200,13 @@ class EntitiesFamily(Family):
             found.append(_item(ent.start_char, ent.text, label, None, " ".join(ent.text.split()),
                                "model", score))
         found.sort(key=lambda e: (e["start"], e["end"]))
+        windows: dict[tuple[int, int], float] = {}
         for entry in found:
-            entry["sentiment"] = self._context_sentiment(text, entry["start"], entry["end"])
+            entry["sentiment"] = self._context_sentiment(text, entry["start"], entry["end"], windows)
         return _summary(found)
 
-    def _context_sentiment(self, text: str, start: int, end: int) -> float:
+    def _context_sentiment(self, text: str, start: int, end: int,
+                           seen: dict[tuple[int, int], float]) -> float:
         width = self.settings.context_chars  # type: ignore[attr-defined]
         lo, hi = max(0, start - width), min(len(text), end + width)
         # widen to whole words so a cut word does not read as a different one
@@ -214,7 +214,21 @@ class EntitiesFamily(Family):
             lo -= 1
         while hi < len(text) and not text[hi].isspace():
             hi += 1
-        return float(self._vader.polarity_scores(text[lo:hi])["compound"])
+        if (lo, hi) not in seen:  # in a short post every entity shares the whole-post window
+            seen[(lo, hi)] = float(self._vader.polarity_scores(text[lo:hi])["compound"])
+        return seen[(lo, hi)]
+
+
+def _tweet_tokens(text: str, doc: Doc) -> Iterator[tuple[str, Token]]:
+    """``(kind, token)`` for each @mention, $cashtag and #hashtag that is a whole token.
+
+    Found by a regex over the text and kept only when it aligns with one token, which is much
+    cheaper than walking every token in Python.
+    """
+    for m in _TWEET_TOKEN.finditer(text):
+        span = doc.char_span(m.start(), m.end())
+        if span is not None and len(span) == 1:
+            yield m.lastgroup or "", span[0]
 
 
 def _display_names(item: Item) -> dict[str, str]:
