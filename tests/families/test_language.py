@@ -77,3 +77,18 @@ def test_arbitrary_unicode(family: LanguageFamily, text: str) -> None:
     out = _detect(family, text)
     assert out["language"] is None or (out["confidence"] is not None and 0 <= out["confidence"] <= 1)
     assert out["letters"] >= 0
+
+
+def test_second_opinion_mixes_in_py3langid() -> None:
+    text = "hola amigos que tal"  # short: fastText alone is unsure between Spanish and Portuguese
+    alone = LanguageFamily({"second_opinion_below": 0.0})
+    always = LanguageFamily({"second_opinion_below": 1.01})
+    alone.setup()
+    always.setup()
+    assert "py3langid" not in (alone.model_name() or "")
+    assert "py3langid" in (always.model_name() or "")
+    a, b = _detect(alone, text), _detect(always, text)
+    assert b["language"] == "es"
+    assert a["confidence"] != b["confidence"]
+    total = b["confidence"] + sum(x["confidence"] for x in b["alternatives"])
+    assert total <= 1.0001
