@@ -77,7 +77,7 @@ class TimeFamily(Family):
         A("time.utc_part_of_day", "string",
           "Part of day in UTC: night 0-5h, morning 6-11h, afternoon 12-17h, evening 18-23h.",
           enum=PARTS_OF_DAY),
-        A("time.year", "integer", "Calendar year (UTC).", minimum=2006),
+        A("time.year", "integer", "Calendar year (UTC)."),
         A("time.quarter", "integer", "Calendar quarter (UTC).", minimum=1, maximum=4),
         A("time.month", "integer", "Month (UTC).", minimum=1, maximum=12),
         A("time.day_of_month", "integer", "Day of month (UTC).", minimum=1, maximum=31),

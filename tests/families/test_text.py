@@ -137,6 +137,8 @@ def test_parse_amount(raw: str, value: float) -> None:
 def test_money() -> None:
     found = [(m.amount, m.currency) for m in money("it was $5k, then €3,50 and 20 dollars (R$ 12)")]
     assert found == [(5000.0, "USD"), (3.5, "EUR"), (20.0, "USD"), (12.0, "BRL")]
+    assert [m.amount for m in money("$1234 or $1234.50")] == [1234.0, 1234.5]
+    assert money("$" + "9" * 400) == []  # not a finite number: not an amount
 
 
 def test_scripts() -> None:

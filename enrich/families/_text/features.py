@@ -6,6 +6,7 @@ patterns, the ``emoji`` library run only on non-ASCII stretches, ASCII short-cut
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -104,7 +105,7 @@ _CURRENCY_WORDS = {"usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY", "inr"
                    "dollars": "USD", "dollar": "USD", "bucks": "USD", "euros": "EUR", "euro": "EUR",
                    "pounds": "GBP", "yen": "JPY", "rupees": "INR", "btc": "BTC", "eth": "ETH"}
 _SYMBOLS_ALT = "|".join(regex.escape(s) for s in sorted(_CURRENCY_SYMBOLS, key=len, reverse=True))
-_AMOUNT = r"\d{1,3}(?:[,.]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_AMOUNT = r"(?:\d{1,3}(?:[,.]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?!\d)"
 _SCALE = r"(?:\s?(?P<scale>[kKmMbB]n?|thousand|million|billion)\b)?"
 _MONEY_RE = regex.compile(
     rf"(?:(?P<sym>{_SYMBOLS_ALT})\s?(?P<a1>{_AMOUNT}){_SCALE})"
@@ -140,9 +141,10 @@ def parse_amount(raw: str) -> float | None:
         else:
             s = s.replace(",", "").replace(".", "") if s.count(sep) > 1 else s.replace(",", ".")
     try:
-        return float(s)
+        value = float(s)
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 def money(text: str) -> list[Money]:
@@ -162,7 +164,8 @@ def money(text: str) -> list[Money]:
         else:
             sym2 = m.group("sym2")
             currency = _CURRENCY_SYMBOLS.get(sym2) or _CURRENCY_WORDS[sym2.lower()]
-        out.append(Money(m.group().strip(), amount, currency, m.start(), m.end()))
+        if math.isfinite(amount):
+            out.append(Money(m.group().strip(), amount, currency, m.start(), m.end()))
     return out
 
 
