@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
-from hypothesis import given
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from enrich.families.user import UserFamily
 from enrich.family import Item
-from enrich.post import Author, Post
+from enrich.post import Author, Metrics, Post
 
 FAM = UserFamily()
 
@@ -66,3 +69,38 @@ def test_arbitrary_profiles(handle: str, name: str, bio: str, count: int | None)
     sim = out["name_handle_similarity"]
     assert sim is None or 0.0 <= sim <= 1.0
     assert out["followers_count"] is None or out["followers_count"] >= 0
+
+
+_INTS = st.one_of(st.none(), st.integers(min_value=-10, max_value=10**12))
+_DATES = st.one_of(st.none(), st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1),
+                                           timezones=st.just(UTC)))
+_AUTHORS = st.builds(
+    Author, id=st.one_of(st.none(), st.text(max_size=5)),
+    screen_name=st.one_of(st.none(), st.text(max_size=20)),
+    name=st.one_of(st.none(), st.text(max_size=30)), description=st.one_of(st.none(), st.text(max_size=80)),
+    url=st.one_of(st.none(), st.text(max_size=30)), created_at=_DATES, followers_count=_INTS,
+    following_count=_INTS, listed_count=_INTS, posts_count=_INTS, likes_count=_INTS, media_count=_INTS,
+    utc_offset=_INTS, time_zone=st.one_of(st.none(), st.sampled_from(["Europe/Paris", "Bogus", "UTC", ""])))
+
+
+@pytest.fixture(scope="module")
+def profile_enricher() -> Iterator[tuple[Any, Any]]:
+    import jsonschema
+
+    from enrich import Enricher
+    from enrich.registry import catalogue
+
+    enricher = Enricher(families=["user", "time", "engagement"])
+    yield enricher, jsonschema.Draft202012Validator(catalogue().json_schema())
+    enricher.close()
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_AUTHORS, _DATES, st.builds(Metrics, *[_INTS] * 6))
+def test_arbitrary_profiles_are_schema_valid(profile_enricher: tuple[Any, Any], author: Author,
+                                             created: datetime | None, metrics: Metrics) -> None:
+    enricher, validator = profile_enricher
+    out = enricher.enrich(Post(text="x", created_at=created, author=author, metrics=metrics))["enrichment"]
+    assert out["errors"] == []
+    errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(out)]
+    assert not errors, errors[:3]
