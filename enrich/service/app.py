@@ -32,7 +32,7 @@ def create_pool(settings: ServiceSettings, *, pipeline_settings: Settings | None
     """A worker pool built as ``settings`` says (not started)."""
     return WorkerPool(settings.workers, settings.families, pipeline_settings,
                       extra_families=extra_families, start_method=settings.start_method,
-                      batch_timeout=settings.batch_timeout_seconds)
+                      batch_timeout=settings.batch_timeout_seconds, warmup_posts=settings.warmup_posts)
 
 
 def create_app(settings: ServiceSettings | None = None, *, pool: WorkerPool | None = None,

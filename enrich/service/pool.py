@@ -102,8 +102,11 @@ def _limit_threads() -> None:
 
 def init_worker(families: Sequence[str] | None, settings: Settings | None,
                 options: Mapping[str, Mapping[str, Any]] | None,
-                extra_families: Sequence[type[Family]], limit_threads: bool) -> None:
-    """Executor initializer: build the CPU pipeline once for this worker."""
+                extra_families: Sequence[type[Family]], limit_threads: bool,
+                warmup_posts: int = 0) -> None:
+    """Executor initializer: build the CPU pipeline once for this worker, and run it over
+    ``warmup_posts`` synthetic posts so that first-call costs (lazily loaded models, caches)
+    are paid before the worker reports ready."""
     global _pipeline, _init_error
     if limit_threads:
         _limit_threads()
@@ -120,6 +123,14 @@ def init_worker(families: Sequence[str] | None, settings: Settings | None,
         log.exception("worker failed to build its pipeline")
         _pipeline = None
         _init_error = f"{type(exc).__name__}: {exc}"
+        return
+    if warmup_posts:
+        from ..bench.generate import generate_posts
+
+        try:
+            _pipeline.run(generate_posts(warmup_posts, seed=20_240_601))
+        except Exception:  # the same failure will show on real posts; do not refuse to start
+            log.exception("worker warm-up run failed")
 
 
 def describe_worker() -> WorkerInfo:
@@ -167,7 +178,7 @@ class WorkerPool:
                  settings: Settings | None = None,
                  options: Mapping[str, Mapping[str, Any]] | None = None, *,
                  extra_families: Sequence[type[Family]] = (), start_method: str = "spawn",
-                 batch_timeout: float = 60.0) -> None:
+                 batch_timeout: float = 60.0, warmup_posts: int = 0) -> None:
         if workers < 0:
             raise ValueError("workers must be >= 0")
         self.processes = workers > 0
@@ -175,7 +186,7 @@ class WorkerPool:
         self.batch_timeout = batch_timeout
         self._initargs = (list(families) if families is not None else None, settings,
                           {k: dict(v) for k, v in (options or {}).items()}, tuple(extra_families),
-                          self.processes)
+                          self.processes, warmup_posts)
         self._mp = multiprocessing.get_context(start_method) if self.processes else None
         self._workers: list[Worker] = []
         self._idle: asyncio.Queue[Worker] = asyncio.Queue()

@@ -28,6 +28,10 @@ class ServiceSettings(BaseSettings):
                     "server process (development and tests).")
     start_method: Literal["spawn", "forkserver", "fork"] = Field(
         default="spawn", description="multiprocessing start method of the worker processes.")
+    warmup_posts: int = Field(
+        default=64, ge=0, le=10_000,
+        description="Synthetic posts each worker enriches before it reports ready, so lazily loaded "
+                    "models and first-call costs are paid before traffic arrives; 0 skips.")
     batch_max_size: int = Field(default=64, ge=1, le=10_000,
                                 description="Most posts in one micro-batch handed to a worker.")
     batch_max_wait_ms: float = Field(
