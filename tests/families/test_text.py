@@ -179,6 +179,14 @@ def test_empty_and_blank_text() -> None:
         assert out["flesch_reading_ease"] is None and out["dominant_script"] is None
 
 
+@pytest.mark.parametrize(("word", "n"), [("movie", 2), ("make", 1), ("table", 2), ("the", 1), ("rhythm", 1),
+                                          ("comprehensive", 4), ("queue", 1)])
+def test_syllables(word: str, n: int) -> None:
+    from enrich.families._text.features import syllables
+
+    assert syllables(word) == n
+
+
 def test_readability_only_for_latin_text() -> None:
     easy = text_features(Post(text="The cat sat on the mat. The dog ran to the park."))
     hard = text_features(Post(text="Institutional considerations necessitate comprehensive "

@@ -213,22 +213,21 @@ _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 
 def syllables(word: str) -> int:
-    """English syllables by vowel groups, with a silent final 'e' (a standard approximation)."""
-    w = word.lower()
-    n = len(_VOWEL_GROUPS.findall(w))
-    if w.endswith("e") and not w.endswith(("le", "ee", "ye")) and n > 1:
-        n -= 1
-    return max(n, 1)
+    """English syllables of one ASCII word (see :func:`total_syllables`)."""
+    return total_syllables([word])
+
+
+_SILENT_E = re.compile(r"[aeiouy][^aeiouy ]*[^aeiouyl ]e\b")  # a final 'e' after another vowel group
+_NO_VOWEL = re.compile(r"\b[^aeiouy ]+\b")
 
 
 def total_syllables(words: list[str]) -> int:
-    """Sum of :func:`syllables` over ``words``, one regex pass for the common case."""
+    """English syllables of ASCII-letter ``words``: vowel groups, less a silent final 'e' after a
+    consonant (not '-le') when another vowel group precedes it, at least one a word (a standard
+    approximation; three regex passes over the joined words)."""
     joined = " ".join(words).lower()
-    total = len(_VOWEL_GROUPS.findall(joined))
-    for w in words:
-        if w[-1] in "eE" or not _VOWEL_GROUPS.search(w.lower()):
-            total += syllables(w) - len(_VOWEL_GROUPS.findall(w.lower()))
-    return total
+    return (len(_VOWEL_GROUPS.findall(joined)) - len(_SILENT_E.findall(joined))
+            + len(_NO_VOWEL.findall(joined)))
 
 
 def flesch(words: list[str], sentences: int) -> tuple[float, float] | None:
