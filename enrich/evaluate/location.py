@@ -220,7 +220,7 @@ def evaluate_profiles(data: Path, half: str, family: Any) -> dict[str, Any]:
     }
 
 
-def evaluate_mentions(data: Path, half: str, family: Any) -> dict[str, Any]:
+def evaluate_mentions(data: Path, half: str, family: Any, entities: Any = None) -> dict[str, Any]:
     tweets: dict[str, dict[str, Any]] = {}
     for rec in _geocorpora_rows(data / "geo" / "geocorpora_dev.tsv"):
         tid = rec.get("tweet_id_str", "")
@@ -246,8 +246,14 @@ def evaluate_mentions(data: Path, half: str, family: Any) -> dict[str, Any]:
     levels = ("country", "geonames_id", "country_annotated", "geonames_id_annotated")
     tallies = {level: {"tp_p": 0, "pred": 0, "tp_g": 0, "gold": 0} for level in levels}
     t0 = time.perf_counter()
-    for tw in tweets.values():
-        out = family.enrich_one(Item(Post(text=tw["text"])))
+    items = [Item(Post(text=tw["text"])) for tw in tweets.values()]
+    if entities is not None:
+        for i in range(0, len(items), 256):
+            batch = items[i : i + 256]
+            for item, value in zip(batch, entities.enrich_batch(batch), strict=True):
+                item.out["entities"] = value
+    for tw, item in zip(tweets.values(), items, strict=True):
+        out = family.enrich_one(item)
         preds = out["mentions"]
         for tally_name in levels:
             if tally_name.endswith("_annotated") and not tw["gold"]:
@@ -291,13 +297,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Accuracy of the location family vs carmen")
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--half", choices=("report", "tune", "all"), default="report")
+    parser.add_argument(
+        "--with-entities",
+        action="store_true",
+        help="also feed the entities family's location spans (NER) to the text matcher",
+    )
     args = parser.parse_args(argv)
     from ..families.location import LocationFamily
 
     family = LocationFamily()
     family.setup()
+    entities = None
+    if args.with_entities:
+        from ..registry import family_classes
+
+        entities = family_classes()["entities"]()
+        entities.setup()
     prof = evaluate_profiles(args.data, args.half, family)
-    ment = evaluate_mentions(args.data, args.half, family)
+    ment = evaluate_mentions(args.data, args.half, family, entities)
     out = sys.stdout
     out.write(f"## profile string -> country ({args.half} half; {prof['sources']})\n\n")
     out.write('| system | pairs | coverage | precision (95% CI) | "City, ST" pairs | right state |\n')
@@ -309,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
             f"| {name} | {r['n']} | {100 * r['coverage']:.1f}% | {100 * r['precision']:.1f}% "
             f"({r['precision_ci']}) | {r['city_st_n']} | {st} |\n"
         )
-    out.write(f"\n## places in text, GeoCorpora dev ({args.half} half, {ment['tweets']} tweets)\n\n")
+    ner = " + entities family (NER)" if args.with_entities else ", gazetteer matcher only"
+    out.write(f"\n## places in text, GeoCorpora dev ({args.half} half, {ment['tweets']} tweets{ner})\n\n")
     out.write("| level | gold | predicted | precision | recall | F1 |\n|---|---|---|---|---|---|\n")
     for level in ("country", "geonames_id", "country_annotated", "geonames_id_annotated"):
         r = ment[level]

@@ -171,7 +171,12 @@ class LocationFamily(Family):
             minimum=-180,
             maximum=180,
         ),
-        A("location.mentions[].granularity", "string", "Kind of the mentioned place.", enum=GRANULARITIES),
+        A(
+            "location.mentions[].granularity",
+            "string",
+            "Kind of the mentioned place (continents have no country).",
+            enum=(*GRANULARITIES, "continent"),
+        ),
         A("location.mentions[].confidence", "probability", "How sure the reading of the mention is."),
         A(
             "location.mentions[].source",
@@ -409,7 +414,7 @@ class LocationFamily(Family):
             cc = home["country_code"]
             text_priors.countries[cc] = text_priors.countries.get(cc, 1.0) * 2
         found = self.mentions.find(post.text or "", text_priors, entity_spans)
-        if len(found) > 1 and any(gaz.kind[m.row] == COUNTRY for m in found):
+        if len(found) > 1 and any(m.row >= 0 and gaz.kind[m.row] == COUNTRY for m in found):
             sharpened = country_priors(gaz, text_priors, found)
             if sharpened.countries != text_priors.countries:
                 found = self.mentions.find(post.text or "", sharpened, entity_spans)
@@ -417,7 +422,20 @@ class LocationFamily(Family):
         for m in found:
             if m.confidence < min_conf:
                 continue
-            rec = gaz.record(m.row, confidence=m.confidence, source=m.source, granularity=m.granularity)
+            if m.continent is not None:
+                gid, cname, clat, clon = m.continent
+                rec = {
+                    "name": cname,
+                    "geonames_id": gid,
+                    "country_code": None,
+                    "admin1_code": None,
+                    "latitude": clat,
+                    "longitude": clon,
+                    "granularity": "continent",
+                    "confidence": round(m.confidence, 3),
+                }
+            else:
+                rec = gaz.record(m.row, confidence=m.confidence, source=m.source, granularity=m.granularity)
             mentions.append(
                 {
                     "text": m.text,
@@ -463,8 +481,8 @@ class LocationFamily(Family):
         return [self.enrich_one(item) for item in items]
 
 
-def _location_entities(entities: Any, text: str) -> list[tuple[int, int, str]]:
-    """(start, end, text) of the entities family's location spans, checked against the text."""
+def _location_entities(entities: Any, text: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """(start, end, text, other spellings) of the entities family's location spans."""
     if not isinstance(entities, dict):
         return []
     spans = []
@@ -473,5 +491,8 @@ def _location_entities(entities: Any, text: str) -> list[tuple[int, int, str]]:
             continue
         start, end = ent.get("start"), ent.get("end")
         if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
-            spans.append((start, end, text[start:end]))
+            alternatives = tuple(
+                v for v in (ent.get("normalized"), ent.get("display_name")) if isinstance(v, str)
+            )
+            spans.append((start, end, text[start:end], alternatives))
     return spans

@@ -55,6 +55,11 @@ class Gazetteer:
         self.names: dict[str, list[int]] = index["names"]
         self.codes: dict[str, list[int]] = index["codes"]
         self.common: frozenset[str] = frozenset(index["common"])
+        # folded continent name -> (GeoNames id, name, lat, lon); text mentions only
+        self.continents: dict[str, tuple[int, str, float, float]] = {
+            k: (int(g), str(n), float(la), float(lo))
+            for k, (g, n, la, lo) in index.get("continents", {}).items()
+        }
         # Reverse geocoding over cities only, on unit vectors so nearness is on the sphere.
         self._city_rows = np.flatnonzero(kinds == CITY)
         self._tree = cKDTree(_unit_vectors(lat[self._city_rows], lon[self._city_rows]))

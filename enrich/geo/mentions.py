@@ -17,7 +17,10 @@ from .nicknames import CITY_ALIASES, COUNTRY_ALIASES
 from .normalize import fold
 from .resolve import Priors, Resolver
 
-_WORD = re.compile(r"[^\W_](?:[\w]|['’.\-&](?=\w))*")
+# Words for the matcher: apostrophes and "&" join ("O'Fallon", "J&K"), a dot only after a single
+# letter ("U.S", "D.C"), never a possessive "'s" ("Spain's"); hyphens split ("pro-Russia") and
+# n-grams rejoin hyphenated names ("Winston-Salem").
+_WORD = re.compile(r"[^\W_](?:\w|['’&](?!s\b)(?=\w)|(?<=\b\w)\.(?=\w))*")
 _STOP = frozenset(
     [
         "a",
@@ -144,6 +147,7 @@ class Mention:
     confidence: float
     granularity: str
     source: str  # gazetteer | entities
+    continent: tuple[int, str, float, float] | None = None  # set when ``row`` is -1
 
 
 class MentionFinder:
@@ -155,7 +159,7 @@ class MentionFinder:
         # Proper prefixes of multi-word names, so n-grams grow only while a name can follow.
         self.prefixes: frozenset[str] = frozenset(
             " ".join(parts[:j])
-            for k in gaz.names
+            for k in (*gaz.names, *gaz.continents)
             if " " in k
             for parts in (k.split(" "),)
             for j in range(1, len(parts))
@@ -203,18 +207,23 @@ class MentionFinder:
             )
         if not words[0][0].isupper() and not words[0][0].isdigit():
             return False
-        if len(words) == 1 and (key in self.gaz.common or key in _STOP):
+        if len(words) == 1 and (key in self.gaz.common or key in _STOP) and key not in _NICKNAME_KEYS:
             return False
         return not all(w.casefold() in _STOP for w in words)
 
     def find(
-        self, text: str, priors: Priors | None, entity_spans: Iterable[tuple[int, int, str]] = ()
+        self,
+        text: str,
+        priors: Priors | None,
+        entity_spans: Iterable[tuple[int, int, str, tuple[str, ...]]] = (),
     ) -> list[Mention]:
+        """Mentions in ``text``; ``entity_spans`` are (start, end, text, other spellings) of NER
+        location spans (e.g. a hashtag and its segmented words)."""
         gaz = self.gaz
         found: list[Mention] = []
         taken: list[tuple[int, int]] = []
-        for start, end, span in entity_spans:
-            rows = gaz.lookup(span)
+        for start, end, span, alternatives in entity_spans:
+            rows = next((r for r in map(gaz.lookup, (span, *alternatives)) if r), [])
             res = self.resolver.rank(rows, priors, span, base=0.95) if rows else None
             if res is not None:
                 found.append(Mention(start, end, span, res.row, res.confidence, res.granularity, "entities"))
@@ -237,7 +246,7 @@ class MentionFinder:
         shouting: bool | None = None
         tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
         keys = [fold(t[2]) for t in tokens]
-        names, prefixes = gaz.names, self.prefixes
+        names, prefixes, continents = gaz.names, self.prefixes, gaz.continents
         i = 0
         while i < len(tokens):
             first = tokens[i][2][0]
@@ -247,7 +256,7 @@ class MentionFinder:
             key = keys[i]
             j = i
             while True:
-                if key in names:
+                if key in names or key in continents:
                     spans.append((j, key))
                 if (
                     not (first.isupper() or first.isdigit())
@@ -257,7 +266,7 @@ class MentionFinder:
                 ):
                     break
                 key = key + " " + keys[j + 1]
-                if key not in prefixes and key not in names:
+                if key not in prefixes and key not in names and key not in continents:
                     break
                 j += 1
             start = tokens[i][0]
@@ -284,6 +293,15 @@ class MentionFinder:
                     words = [t[2] for t in tokens[i : j + 1]]
                     if not self._looks_like_name(span, words, key, prev_char):
                         continue
+                    if key in continents:
+                        if not span.islower():
+                            found.append(
+                                Mention(start, end, span, -1, 0.9, "continent", "gazetteer", continents[key])
+                            )
+                            taken.append((start, end))
+                            step = n
+                            break
+                        continue
                     candidates = self._text_candidates(names[key], key, n, span.islower())
                     res = self.resolver.rank(candidates, priors, span, base=0.9) if candidates else None
                     if res is None:
@@ -303,7 +321,7 @@ def country_priors(gaz: Gazetteer, base: Priors | None, mentions: list[Mention])
     """Priors sharpened by the countries the post mentions outright."""
     countries = dict(base.countries) if base else {}
     for m in mentions:
-        if gaz.kind[m.row] == COUNTRY:
+        if m.row >= 0 and gaz.kind[m.row] == COUNTRY:
             cc = gaz.country_code(m.row)
             countries[cc] = max(countries.get(cc, 1.0), 5.0)
     if base is None:

@@ -433,6 +433,20 @@ def build(data: Path | None, out: Path) -> dict[str, Any]:
         for key in index_table:
             index_table[key].sort(key=lambda r: -b.pop[r])
 
+    # Continents: named in text ("aid for West Africa" aside), never where someone lives.
+    continents: dict[str, list[Any]] = {}
+    for info in json.loads((gdir / "continents.json").read_text()).values():
+        value = [info["geonameId"], info["name"], round(float(info["lat"]), 5), round(float(info["lng"]), 5)]
+        for alias in (
+            info["name"],
+            info.get("asciiName") or "",
+            *(a.get("name", "") for a in info.get("alternateNames") or ()),
+        ):
+            key = fold(alias)
+            # A country or state of that name wins ("Australia"); a village called "Africa" does not.
+            if key and not any(b.kind[r] != CITY for r in b.names.get(key, ())):
+                continents.setdefault(key, value)
+
     counts = _common_words(data)
     common = sorted(
         k
@@ -462,6 +476,7 @@ def build(data: Path | None, out: Path) -> dict[str, Any]:
         "names": b.names,
         "codes": b.codes,
         "common": common,
+        "continents": continents,
     }
     payload = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     # mtime=0: rebuilding from the same sources gives the same bytes and checksum.
@@ -477,6 +492,7 @@ def build(data: Path | None, out: Path) -> dict[str, Any]:
         "us_counties": sum(1 for k in b.kind if k == ADMIN2),
         "names": len(b.names),
         "codes": len(b.codes),
+        "continent_names": len(continents),
         "common_words": len(common),
         "timezones": len(b.tz_names),
         "bytes": {p.name: p.stat().st_size for p in sorted(out.iterdir())},

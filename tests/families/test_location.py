@@ -156,11 +156,23 @@ def test_mentions_have_spans_into_the_text(fam: LocationFamily) -> None:
     assert "Nice" not in {m["text"] for m in out["mentions"]}  # a common word, not the city
 
 
+def test_possessives_sentences_hyphens_and_continents(fam: LocationFamily) -> None:
+    text = "Aid for Africa; Spain's navy and pro-Russia forces.Libya next"
+    got = {m["text"]: (m["country_code"], m["granularity"]) for m in run(fam, Post(text=text))["mentions"]}
+    assert got == {"Africa": (None, "continent"), "Spain": ("ES", "country"), "Russia": ("RU", "country"),
+                   "Libya": ("LY", "country")}
+
+
 def test_entity_spans_are_used(fam: LocationFamily) -> None:
     text = "Storm damage near Tulsa overnight"
     ents = {"items": [{"text": "Tulsa", "label": "location", "start": 18, "end": 23}]}
     mention = run(fam, Post(text=text), ents)["mentions"][0]
     assert (mention["source"], mention["country_code"], mention["start"]) == ("entities", "US", 18)
+    # A hashtag the NER labels a location is looked up by its segmented form.
+    tag = {"items": [{"text": "#NewOrleans", "label": "location", "start": 6, "end": 17,
+                      "normalized": "New Orleans"}]}
+    mention = run(fam, Post(text="Storm #NewOrleans tonight"), tag)["mentions"][0]
+    assert (mention["name"], mention["admin1_code"]) == ("New Orleans", "LA")
     # Malformed entity output is ignored, not fatal.
     assert run(fam, Post(text=text), {"items": [{"label": "location", "start": 50, "end": 9}]})
 
