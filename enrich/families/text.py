@@ -90,6 +90,10 @@ def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
+def _ratio(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
 def _grapheme_count(text: str) -> int:
     if text.isascii():
         return len(text) - text.count("\r\n")
@@ -124,7 +128,8 @@ class TextFamily(Family):
           "no invalid characters (the platform would accept it)."),
         A("text.token_count", "integer", "Whitespace-separated tokens, entities included.", minimum=0),
         A("text.word_count", "integer",
-          "Words (runs of letters/digits) outside hashtags, mentions, cashtags and URLs.", minimum=0),
+          "Words (runs of letters and digits with at least one letter) outside hashtags, "
+          "mentions, cashtags, URLs and emoji.", minimum=0),
         A("text.unique_word_ratio", "probability",
           "Distinct words (case-folded) divided by words: lexical diversity; null without words."),
         A("text.mean_word_length", "number", "Mean word length in code points; null without words.",
@@ -238,7 +243,7 @@ def text_features(post: Post, use_platform: bool = True, cap: int = 50) -> dict[
     emos = emoticons(text)
     clean = _blank(text, spans + [(h.start, h.end) for h in ems])
     ascii_clean = clean.isascii()
-    words = _WORD_RE.findall(clean)
+    words = [w for w in _WORD_RE.findall(clean) if not w.isdigit()]
     folded = [w.casefold() for w in words]
     wl = weighted_length(text, [(e.start, e.end) for e in ents["urls"]] if source == "extracted" else None,
                          [(h.start, h.end) for h in ems])
@@ -281,12 +286,12 @@ def text_features(post: Post, use_platform: bool = True, cap: int = 50) -> dict[
         "within_length_limit": wl.valid,
         "token_count": len(text.split()),
         "word_count": len(words),
-        "unique_word_ratio": len(set(folded)) / len(folded) if folded else None,
-        "mean_word_length": sum(map(len, words)) / len(words) if words else None,
+        "unique_word_ratio": _ratio(len(set(folded)), len(folded)),
+        "mean_word_length": _ratio(sum(map(len, words)), len(words)),
         "sentence_count": sentences,
         "line_count": text.count("\n") + 1 if text else 0,
         "newline_count": text.count("\n"),
-        "whitespace_ratio": len(_WS_RE.findall(text)) / n if n else None,
+        "whitespace_ratio": _ratio(len(_WS_RE.findall(text)), n),
         "entities_source": source,
         "hashtags": [e.text for e in ents["hashtags"][:cap]],
         "hashtag_count": len(ents["hashtags"]),
@@ -314,7 +319,7 @@ def text_features(post: Post, use_platform: bool = True, cap: int = 50) -> dict[
         "exclamation_mark_count": clean.count("!") + clean.count("！"),
         "repeated_punctuation_count": len(_REPEATED_PUNCT_RE.findall(clean)),
         "is_question": "?" in clean or "？" in clean,
-        "uppercase_ratio": upper / (upper + lower) if upper + lower else None,
+        "uppercase_ratio": _ratio(upper, upper + lower),
         "uppercase_word_count": len((_ASCII_SHOUT_RE if ascii_clean else _SHOUT_RE).findall(clean)),
         "elongated_words": elongated[:cap],
         "elongated_word_count": len(elongated),
@@ -325,9 +330,9 @@ def text_features(post: Post, use_platform: bool = True, cap: int = 50) -> dict[
         "scripts": list(scripts),
         "dominant_script": dominant,
         "script_count": len(scripts),
-        "dominant_script_share": scripts[dominant] / letters if dominant else None,
-        "non_ascii_ratio": (n - len(text.encode("ascii", "ignore"))) / n if n else None,
-        "digit_ratio": len(_DIGIT_RE.findall(text)) / n if n else None,
+        "dominant_script_share": _ratio(scripts[dominant], letters) if dominant else None,
+        "non_ascii_ratio": _ratio(n - len(text.encode("ascii", "ignore")), n),
+        "digit_ratio": _ratio(len(_DIGIT_RE.findall(text)), n),
         "flesch_reading_ease": round(readability[0], 2) if readability else None,
         "flesch_kincaid_grade": round(readability[1], 2) if readability else None,
     }
