@@ -102,7 +102,6 @@ def report(split: str, r: dict[str, Any]) -> str:
         f"object correct {_ratio(*r['object'])}; speaker correct {_ratio(*r['speaker'])}; "
         f"price amount+currency {_ratio(*r['price'])}; "
         f"posts with no intent left empty {_ratio(*r['negatives'])}",
-        f"speed {r['posts'] / r['seconds'] if r['seconds'] else 0:,.0f} posts/s (rules only, one core)",
         "",
         "| intent | support | precision | recall |",
         "|---|---:|---:|---:|",

@@ -92,7 +92,6 @@ def report(split: str, s: Scores, per: dict[str, Counter[str]]) -> str:
         f"{(s.top_correct / s.top_given if s.top_given else 0):.3f}; "
         f"exact label set {s.exact}/{s.posts} = {s.exact / max(1, s.posts):.3f}; "
         f"no-topic posts left unlabelled {s.none_clean}/{s.none_posts}",
-        f"speed {s.posts / s.seconds if s.seconds else 0:,.0f} posts/s (classify only, one core)",
         "",
         "| topic | support | precision | recall |",
         "|---|---:|---:|---:|",

@@ -177,4 +177,4 @@ def test_labelled_sample_precision_floor(family: TopicsFamily) -> None:
     rows = load_sample(Path(DEFAULT_SAMPLE), "test")
     assert len(rows) >= 120
     scores, _, _ = evaluate(rows, family)
-    assert scores.precision >= 0.85 and scores.recall >= 0.75, (scores.precision, scores.recall)
+    assert scores.precision >= 0.85 and scores.recall >= 0.78, (scores.precision, scores.recall)

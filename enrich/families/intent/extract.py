@@ -6,7 +6,16 @@ import re
 from typing import Any
 
 from .money import find_money
-from .rules import QUESTION_CUES, RULES, SENTENCE_RE, WORD_RE, Rule, negated_before, speaker_before
+from .rules import (
+    QUESTION_CUES,
+    QUESTION_WORDS,
+    SENTENCE_RE,
+    WORD_RE,
+    Rule,
+    candidate_rules,
+    negated_before,
+    speaker_before,
+)
 
 
 def _words(spaced: str) -> frozenset[str]:
@@ -157,15 +166,14 @@ def extract(text: str) -> list[dict[str, Any]]:
     norm = text.replace("’", "'")  # same length: offsets still index ``text``
     items: list[dict[str, Any]] = []
     words = frozenset(WORD_RE.findall(norm.lower()))
-    for rule in RULES:
-        if not rule.may_match(words):
-            continue
+    for rule in candidate_rules(words):
         for m in rule.pattern.finditer(norm):
             item = _from_rule(norm, text, rule, m)
             if item is not None:
                 items.append(item)
-    items.extend(_questions(norm, text))
-    items.extend(_prices(norm, text))
+    if "?" in norm or not QUESTION_WORDS.isdisjoint(words):
+        items.extend(_questions(norm, text))
+    items.extend(_prices(norm, text, words))
     return _resolve_pronouns(_dedupe(items))
 
 
@@ -214,6 +222,8 @@ def _from_rule(norm: str, text: str, rule: Rule, m: re.Match[str]) -> dict[str, 
         speaker, explicit = "first_person", True
     else:
         speaker, explicit = speaker_before(norm, m.start(), rule.default_speaker)
+        if not explicit and head.endswith(("recommends", "wants to buy", "needs to buy")):
+            speaker = "other"  # third person singular verb with its subject out of reach
     confidence = rule.confidence
     if not explicit and rule.intent in ("want_to_buy", "bought", "sell"):
         confidence -= 0.1
@@ -260,9 +270,9 @@ _PRICE_FOR = re.compile(r"\s*for\s+", re.IGNORECASE)
 _PAID = re.compile(r"(?:paid|spent|spend|spending|pay|paying|costs? me|dropped|blew)\s*$", re.IGNORECASE)
 
 
-def _prices(norm: str, text: str) -> list[dict[str, Any]]:
+def _prices(norm: str, text: str, words: frozenset[str]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for money in find_money(norm):
+    for money in find_money(norm, words):
         obj: tuple[str, int, int] | None = None
         after = _PRICE_FOR.match(norm, money.end)
         if after:

@@ -65,12 +65,15 @@ def parse_amount(raw: str) -> float | None:
         return None
 
 
-_DIGIT = re.compile(r"\d")
+_SYMBOL = re.compile("[" + "".join(sorted({s[-1] for s in SYMBOLS if not s[-1].isalpha()})) + "]|zł")
+_WORD_SET = frozenset(WORDS) | frozenset(_MULT)
 
 
-def find_money(text: str) -> list[Money]:
+def find_money(text: str, words: frozenset[str] | None = None) -> list[Money]:
+    """Money mentions in ``text``; ``words`` (its lowercase words) lets posts without any
+    currency sign or word skip the regex."""
     out: list[Money] = []
-    if not _DIGIT.search(text):
+    if not _SYMBOL.search(text) and (words is not None and words.isdisjoint(_WORD_SET)):
         return out
     for m in MONEY_RE.finditer(text):
         g = m.groupdict()

@@ -237,7 +237,33 @@ QUESTION_CUES = re.compile(
     r"when (?:will|is|does) (?:my|the|your))\b",
     re.IGNORECASE,
 )
+# a post can hold a help-seeking question only if it has a "?" or one of these words
+QUESTION_WORDS = frozenset("""how where anyone anybody someone somebody any1 any which what why when
+    worth way recommend help tell explain fix cover include come work support ship fit""".split())
 SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
+
+def _index(rules: tuple[Rule, ...]) -> dict[str, tuple[int, ...]]:
+    """word -> indexes of the rules whose first trigger set holds it."""
+    index: dict[str, list[int]] = {}
+    for n, rule in enumerate(rules):
+        for word in rule.when[0] if rule.when else ():
+            index.setdefault(word, []).append(n)
+    return {w: tuple(ns) for w, ns in index.items()}
+
+
+RULE_INDEX = _index(RULES)
+UNTRIGGERED = tuple(n for n, rule in enumerate(RULES) if not rule.when)
+
+
+def candidate_rules(words: frozenset[str]) -> list[Rule]:
+    """The rules whose trigger words all occur in ``words``, in declaration order."""
+    found: set[int] = set(UNTRIGGERED)
+    for word in words:
+        hit = RULE_INDEX.get(word)
+        if hit:
+            found.update(hit)
+    return [RULES[n] for n in sorted(found) if RULES[n].may_match(words)]
+
 
 _SELF = re.compile(rf"(?:^|\W){_I}(?:\s+(?:just|finally|really|already|also|actually|totally|"
                    r"definitely|literally|honestly|probably|def|so|still|never|might|will|would|"

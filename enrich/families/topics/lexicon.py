@@ -21,6 +21,7 @@ from typing import Any
 from .tokens import HashtagSegmenter, Token, tokenize, word_variants
 
 TIERS = ("strong", "medium", "weak")
+_HIGH = re.compile("[\u2190-\U0010ffff]")  # every listed emoji lies above the arrows block
 ENTITY_LABELS: dict[str, str] = {
     "person": "person", "per": "person", "people": "person",
     "organization": "organization", "organisation": "organization", "org": "organization",
@@ -83,8 +84,6 @@ class Lexicon:
             key = self.key(phrase)
             if key:
                 self.terms[key] = []  # consumes its words, counts for nothing
-        self.emoji_re = (re.compile("[" + "".join(re.escape(e) for e in sorted(self.emoji)) + "]")
-                         if self.emoji else None)
         self.senses: dict[str, dict[str, str]] = {
             word.lower(): {normalize_label(k): v for k, v in senses.items() if v in self.titles}
             for word, senses in data.get("senses", {}).items()}
@@ -185,8 +184,8 @@ class TopicMatcher:
                 add("finance_crypto", "$" + tok.text, lex.cashtag_weight)
             if tok.kind in ("hashtag", "cashtag", "mention"):
                 self._tagged(tok, add)
-        if lex.emoji_re is not None:
-            for ch in lex.emoji_re.findall(text):
+        if lex.emoji and _HIGH.search(text):
+            for ch in sorted(lex.emoji.keys() & set(text)):
                 for topic, weight in lex.emoji[ch]:
                     add(topic, ch, weight)
         if entities and lex.senses:
