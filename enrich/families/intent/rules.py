@@ -238,8 +238,9 @@ QUESTION_CUES = re.compile(
     re.IGNORECASE,
 )
 # a post can hold a help-seeking question only if it has a "?" or one of these words
-QUESTION_WORDS = frozenset("""how where anyone anybody someone somebody any1 any which what why when
-    worth way recommend help tell explain fix cover include come work support ship fit""".split())
+_QUESTION_WORDS = """how where anyone anybody someone somebody any1 any which what why when
+    worth way recommend help tell explain fix cover include come work support ship fit"""
+QUESTION_WORDS = frozenset(_QUESTION_WORDS.split())
 SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
 
 def _index(rules: tuple[Rule, ...]) -> dict[str, tuple[int, ...]]:
