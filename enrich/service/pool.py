@@ -177,7 +177,7 @@ class WorkerPool:
     def __init__(self, workers: int = 1, families: Sequence[str] | None = None,
                  settings: Settings | None = None,
                  options: Mapping[str, Mapping[str, Any]] | None = None, *,
-                 extra_families: Sequence[type[Family]] = (), start_method: str = "spawn",
+                 extra_families: Sequence[type[Family]] = (), start_method: str = "forkserver",
                  batch_timeout: float = 60.0, warmup_posts: int = 0) -> None:
         if workers < 0:
             raise ValueError("workers must be >= 0")
@@ -188,6 +188,9 @@ class WorkerPool:
                           {k: dict(v) for k, v in (options or {}).items()}, tuple(extra_families),
                           self.processes, warmup_posts)
         self._mp = multiprocessing.get_context(start_method) if self.processes else None
+        if self._mp is not None and start_method == "forkserver":
+            # Only takes effect if this process has not started its forkserver yet.
+            self._mp.set_forkserver_preload(["enrich.service.preload"])
         self._workers: list[Worker] = []
         self._idle: asyncio.Queue[Worker] = asyncio.Queue()
         self._tasks: set[asyncio.Task[None]] = set()

@@ -26,8 +26,10 @@ class ServiceSettings(BaseSettings):
         default=1, ge=0, le=64,
         description="Worker processes running the CPU families; 0 runs them in one thread of the "
                     "server process (development and tests).")
-    start_method: Literal["spawn", "forkserver", "fork"] = Field(
-        default="spawn", description="multiprocessing start method of the worker processes.")
+    start_method: Literal["forkserver", "spawn"] = Field(
+        default="forkserver",
+        description="How worker processes start: forked from a fresh server process that has "
+                    "imported the families once (forkserver; fast restarts), or from scratch (spawn).")
     warmup_posts: int = Field(
         default=64, ge=0, le=10_000,
         description="Synthetic posts each worker enriches before it reports ready, so lazily loaded "
