@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..families.topics import TOPICS, TopicsFamily
+from ..families.topics.tokens import tokenize
 from ..modelstore import models_root, write_sums
 
 TIERS = ("strong", "medium", "weak")
@@ -97,12 +98,48 @@ def audit(data: Path, limit: int, top: int) -> str:
     return "\n".join(lines)
 
 
+_STOPWORD_TEXT = """a an the and or but if so of to in on at for with from by as is are was were be
+    been am i you he she it we they me my your his her its our their this that these those not no
+    just all can will would should could do does did have has had get got im i'm it's dont don't
+    what when where who why how out up about more very really so too one like lol now new today
+    day time good great love go going back see know think want need make first last still"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+def discover(data: Path, limit: int, top: int, min_count: int = 6, purity: float = 0.3) -> str:
+    """Candidate terms: words not in the lexicon that occur mostly in posts the lexicon already
+    assigns to one topic with a high score (a bootstrapping step; every candidate is reviewed
+    by hand before it goes into the lexicon)."""
+    fam = TopicsFamily()
+    fam.setup()
+    in_topic: dict[str, Counter[str]] = {}
+    total: Counter[str] = Counter()
+    for text in dev_texts(data, limit):
+        words = {t.text for t in tokenize(text) if t.kind == "word" and t.text.isalpha()
+                 and len(t.text) > 2 and t.text not in _STOPWORDS
+                 and fam.lexicon.lookup_word(t.text) is None}
+        total.update(words)
+        out = fam.classify(text)
+        if len(out["items"]) == 1 and out["items"][0]["score"] >= 0.8:
+            counter = in_topic.setdefault(out["top"], Counter())
+            counter.update(words)
+    lines = []
+    for topic in TOPICS:
+        found = [(w, n, n / total[w]) for w, n in in_topic.get(topic, Counter()).items()
+                 if n >= min_count and n / total[w] >= purity]
+        found.sort(key=lambda x: (-x[1], x[0]))
+        lines.append(f"{topic}: " + ", ".join(f"{w} ({n}, {p:.0%})" for w, n, p in found[:top]))
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     ap.add_argument("--limit", type=int, default=50_000, help="development posts to audit")
     ap.add_argument("--top", type=int, default=40, help="most frequent terms to list")
     ap.add_argument("--no-audit", action="store_true", help="only validate and seal")
+    ap.add_argument("--discover", action="store_true",
+                    help="also list candidate terms for review (words found mostly in one topic)")
     args = ap.parse_args(argv)
     folder = models_root() / "topics"
     problems = validate(folder / "lexicon.toml")
@@ -116,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no development data at {args.data}; audit skipped", file=sys.stderr)
         else:
             print(audit(args.data, args.limit, args.top))
+            if args.discover:
+                print()
+                print(discover(args.data, args.limit, args.top))
     return 0
 
 
