@@ -268,3 +268,19 @@ def test_cheap_families_on_arbitrary_text_are_schema_valid(cheap_enricher: Any, 
     assert enrichment["errors"] == []
     errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(enrichment)]
     assert not errors, errors[:3]
+
+
+_SPANS = st.lists(st.tuples(st.integers(-5, 60), st.integers(-5, 60), st.text(max_size=8)), max_size=4)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=50), _SPANS, _SPANS, _SPANS)
+def test_arbitrary_platform_entities_keep_offsets_in_the_text(text: str, tags: list, users: list,
+                                                              urls: list) -> None:
+    ents = Entities(hashtags=[Span(a, b, t) for a, b, t in tags],
+                    mentions=[MentionEntity(a, b, t, screen_name=t) for a, b, t in users],
+                    urls=[UrlEntity(a, b, t, url=t) for a, b, t in urls])
+    out = text_features(Post(text=text, entities=ents), cap=1000)
+    for ent in out["entities"]:
+        assert 0 <= ent["start"] <= ent["end"] <= len(text)
+    assert out["hashtag_count"] == len(out["hashtags"]) <= len(tags)
