@@ -156,14 +156,7 @@ class MentionFinder:
         self.resolver = resolver
         self.min_city_population = min_city_population
         self.max_words = min(gaz.max_key_words, 5)
-        # Proper prefixes of multi-word names, so n-grams grow only while a name can follow.
-        self.prefixes: frozenset[str] = frozenset(
-            " ".join(parts[:j])
-            for k in (*gaz.names, *gaz.continents)
-            if " " in k
-            for parts in (k.split(" "),)
-            for j in range(1, len(parts))
-        )
+        self.prefixes = gaz.prefixes
         self.text_codes = {code: gaz.country_row[gaz.country_index[cc]] for code, cc in _TEXT_CODES.items()}
 
     def _text_candidates(self, rows: list[int], key: str, n_words: int, lower: bool) -> list[int]:
@@ -302,7 +295,7 @@ class MentionFinder:
                             step = n
                             break
                         continue
-                    candidates = self._text_candidates(names[key], key, n, span.islower())
+                    candidates = self._text_candidates(gaz.rows(key), key, n, span.islower())
                     res = self.resolver.rank(candidates, priors, span, base=0.9) if candidates else None
                     if res is None:
                         continue

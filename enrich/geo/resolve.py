@@ -217,7 +217,7 @@ class Resolver:
         if key in RAILS_ZONES:
             zone, cc = RAILS_ZONES[key]
             return zone, cc or None
-        for row in self.gaz.names.get(key, ())[:1]:
+        for row in self.gaz.rows(key)[:1]:
             return self.gaz.timezone(row), self.gaz.country_code(row)
         return None, None
 
@@ -364,7 +364,7 @@ class Resolver:
                 key = fold(" ".join(words[i : i + n]))
                 if len(key) < 3 or key in gaz.common or key in _SCAN_STOP:
                     continue
-                rows = gaz.names.get(key)
+                rows = gaz.rows(key)
                 if rows:
                     # Only a name that is not a small town: the rest of the string is noise.
                     rows = [

@@ -473,10 +473,20 @@ def build(data: Path | None, out: Path) -> dict[str, Any]:
         "admin1": admin1_table,
         "timezones": [[n, *_tz_offsets(n)] for n in b.tz_names],
         "display": b.display,
-        "names": b.names,
+        "names": {k: (v[0] if len(v) == 1 else v) for k, v in b.names.items()},
         "codes": b.codes,
         "common": common,
         "continents": continents,
+        # proper prefixes of multi-word keys: the text matcher grows n-grams along them
+        "prefixes": sorted(
+            {
+                " ".join(parts[:j])
+                for k in (*b.names, *continents)
+                if " " in k
+                for parts in (k.split(" "),)
+                for j in range(1, len(parts))
+            }
+        ),
     }
     payload = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     # mtime=0: rebuilding from the same sources gives the same bytes and checksum.
