@@ -1,0 +1,97 @@
+"""Accuracy of the shipped sentiment, emotion, safety and irony classifiers on validation splits.
+
+    python -m enrich.evaluate.textclf --data ../shared/data [--baseline] [--tasks sentiment,irony]
+
+For every task: the shipped head (``models/<name>/``, the float16 weights as loaded by the
+families) on the task's validation split, with the task's metric (macro-averaged recall for
+sentiment, the SemEval 2017 metric; macro-F1 for the others). For sentiment also VADER alone
+(compound >= 0.05 positive, <= -0.05 negative) and the multilingual model per language.
+``--baseline`` also trains and scores the plain reference model of the issue on the same train
+split: TF-IDF of word 1-2 and character 2-5 grams, logistic regression with default C=1 and no
+class weights (liblinear, one-vs-rest, to keep the run bounded), raw text, no normalization.
+Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+
+from ..modelstore import model_dir
+from ..textclf.data import Split
+from ..textclf.features import Featurizer, vader_scores
+from ..textclf.linear import LinearHead
+from ..textclf.tasks import TASKS, Task, macro_recall
+
+
+def shipped_predictions(task: Task, val: Split) -> list[str]:
+    head = LinearHead.load(model_dir(task.model, task.name))
+    probs = head.probabilities(Featurizer(head.params).analyse(val.texts).matrix)
+    return [head.labels[i] for i in probs.argmax(axis=1)]
+
+
+def vader_predictions(val: Split) -> list[str]:
+    out = []
+    for text in val.texts:
+        c = vader_scores(text)["compound"]
+        out.append("positive" if c >= 0.05 else "negative" if c <= -0.05 else "neutral")
+    return out
+
+
+def baseline_predictions(task: Task, train: Split, val: Split) -> list[str]:
+    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)
+    chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
+    x = sp.hstack([words.fit_transform(train.texts), chars.fit_transform(train.texts)], format="csr")
+    xv = sp.hstack([words.transform(val.texts), chars.transform(val.texts)], format="csr")
+    base = LogisticRegression(C=1.0, solver="liblinear", max_iter=1000)
+    model = base if len(task.labels) == 2 else OneVsRestClassifier(base)
+    model.fit(x, train.labels)
+    return [str(p) for p in model.predict(xv)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m enrich.evaluate.textclf", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=Path("../shared/data"))
+    ap.add_argument("--tasks", default=",".join(TASKS))
+    ap.add_argument("--baseline", action="store_true", help="also train and score the plain TF-IDF LR")
+    args = ap.parse_args(argv)
+    rows = ["| task | validation split | n | metric | shipped model | plain TF-IDF LR | VADER alone |",
+            "|---|---|---|---|---|---|---|"]
+    notes: list[str] = []
+    for name in args.tasks.split(","):
+        task = TASKS[name]
+        t0 = time.perf_counter()
+        val = task.val(args.data)
+        pred = shipped_predictions(task, val)
+        shipped = task.metric(val.labels, pred)
+        base = "not run"
+        if args.baseline:
+            base = f"{task.metric(val.labels, baseline_predictions(task, task.train(args.data), val)):.4f}"
+        vader = "n/a"
+        if name in ("sentiment", "sentiment-xlmt"):
+            vader = f"{macro_recall(val.labels, vader_predictions(val)):.4f}"
+        rows.append(f"| {name} | {task.val_source} | {len(val)} | {task.metric_name} | "
+                    f"**{shipped:.4f}** | {base} | {vader} |")
+        if any(val.groups):
+            per = []
+            for g in sorted(set(val.groups)):
+                idx = [i for i, x in enumerate(val.groups) if x == g]
+                per.append(f"{g} {task.metric([val.labels[i] for i in idx], [pred[i] for i in idx]):.4f}")
+            notes.append(f"{name} by language ({task.metric_name}, shipped model): " + ", ".join(per))
+        print(f"[{name}] done in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+    print("\n".join(rows))
+    for note in notes:
+        print(f"\n{note}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

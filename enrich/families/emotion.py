@@ -1,0 +1,76 @@
+"""The ``emotion`` family: anger, joy, optimism or sadness, from a trained classifier."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic_settings import SettingsConfigDict
+
+from ..attributes import Attribute as A
+from ..errors import NotConfigured
+from ..family import Family, FamilySettings, Item
+from ..registry import register
+from ..textclf import runtime
+
+MODEL = "emotion"
+LABELS = ("anger", "joy", "optimism", "sadness")
+
+
+class EmotionSettings(FamilySettings):
+    model_config = SettingsConfigDict(env_prefix="ENRICH_EMOTION_", extra="forbid")
+
+    min_confidence: float = 0.0  # below this top probability the label abstains (probabilities stay)
+
+
+@register
+class EmotionFamily(Family):
+    name = "emotion"
+    summary = (
+        "The emotion a post expresses, as one of anger, joy, optimism and sadness (the TweetEval "
+        "emotion classes, from SemEval 2018 task 1), with the four probabilities. A linear "
+        "classifier over the same tweet-normalized hashed n-grams and VADER scores as sentiment; "
+        "English only (other languages abstain with a reason). The classes have no 'none': a "
+        "post with no emotion still gets the closest one, so read the confidence. No emotion "
+        "lexicon counts: the NRC lexicon's licence is research-only and no properly licensed one "
+        "is on PyPI.")
+    method = "model"
+    version = "1"
+    order = 310
+    requires = ("language.language",)
+    Settings = EmotionSettings
+    settings: EmotionSettings
+    provides = (
+        A("emotion.label", "string", "Most probable emotion; null when abstaining.", enum=LABELS),
+        *(A(f"emotion.probabilities.{lab}", "probability", f"Classifier probability of {lab}.")
+          for lab in LABELS),
+        A("emotion.confidence", "probability", "Probability of the chosen label."),
+        A("emotion.abstain_reason", "string", "Why no emotion was given.",
+          enum=("unsupported_language", "language_unknown", "low_confidence")),
+    )
+
+    def setup(self) -> None:
+        self._head = runtime.load_head(MODEL, self.name)
+        if self._head.labels != LABELS:
+            raise NotConfigured(self.name, f"unexpected emotion labels {self._head.labels}")
+
+    def model_name(self) -> str:
+        return f"{MODEL}@{self._head.meta.get('version', '?')}"
+
+    def enrich_batch(self, items: Sequence[Item]) -> list[dict[str, Any]]:
+        routes, probs, _, _ = runtime.predict_english(items, [self._head])
+        out = []
+        for r, p in zip(routes, probs, strict=True):
+            value: dict[str, Any] = {"label": None, "probabilities": None, "confidence": None,
+                                     "abstain_reason": r.abstain_reason}
+            if p is not None:
+                row = p[0]
+                best = int(row.argmax())
+                value["probabilities"] = {lab: round(float(v), 4) for lab, v in zip(LABELS, row, strict=True)}
+                value["confidence"] = round(float(row[best]), 4)
+                if row[best] >= self.settings.min_confidence:
+                    value["label"] = LABELS[best]
+                else:
+                    value["abstain_reason"] = "low_confidence"
+            out.append(value)
+        return out

@@ -1,0 +1,148 @@
+"""Train the linear text classifiers of the sentiment, emotion, safety and irony families.
+
+    python -m enrich.train.textclf all --data ../shared/data
+    python -m enrich.train.textclf sentiment --data ../shared/data --out models
+
+For each task: featurize the train split, hold back a stratified 15% of it to choose the
+regularization strength C (the validation split is never used for any choice), refit on the
+whole train split with that C, save the head (float16 weights, ``.npz``) and report the metric
+of the saved head on the validation split in ``head.json`` and ``CARD.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.multiclass import OneVsRestClassifier
+
+from ..modelstore import write_sums
+from ..textclf.features import DENSE_NAMES, Featurizer, FeaturizerParams
+from ..textclf.linear import META_FILE, WEIGHTS_FILE, LinearHead
+from ..textclf.tasks import MODEL_VERSION, TASKS, Task
+
+SEED = 0
+HOLDOUT = 0.15
+
+
+def make_model(n_labels: int, c: float) -> Any:
+    # liblinear's dual solver is fast on wide sparse rows; balanced weights serve macro metrics.
+    base = LogisticRegression(C=c, solver="liblinear", dual=True, class_weight="balanced",
+                              max_iter=300, random_state=SEED)
+    return base if n_labels == 2 else OneVsRestClassifier(base)
+
+
+def per_group(task: Task, gold: list[str], pred: list[str], groups: list[str]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for g in sorted(set(groups)):
+        idx = [i for i, x in enumerate(groups) if x == g]
+        out[g] = round(task.metric([gold[i] for i in idx], [pred[i] for i in idx]), 4)
+    return out
+
+
+def train(task: Task, root: Path, out_root: Path, log: Any = sys.stderr) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    params = FeaturizerParams()
+    feat = Featurizer(params)
+    tr, va = task.train(root), task.val(root)
+    x = feat.analyse(tr.texts).matrix
+    y = np.array(tr.labels)
+    idx = np.arange(len(y))
+    fit_idx, sel_idx = train_test_split(idx, test_size=HOLDOUT, random_state=SEED, stratify=y)
+    selection: dict[str, float] = {}
+    for c in task.grid:
+        model = make_model(len(task.labels), c).fit(x[fit_idx], y[fit_idx])
+        selection[str(c)] = round(task.metric(list(y[sel_idx]), list(model.predict(x[sel_idx]))), 4)
+        print(f"[{task.name}] C={c}: {task.metric_name} on held-back train slice {selection[str(c)]}",
+              file=log, flush=True)
+    best_c = max(task.grid, key=lambda c: (selection[str(c)], -c))
+    model = make_model(len(task.labels), best_c).fit(x, y)
+    folder = out_root / task.model
+    meta: dict[str, Any] = {
+        "task": task.name, "version": MODEL_VERSION, "C": best_c, "selection": selection,
+        "selection_metric": task.metric_name, "train_source": task.train_source,
+        "val_source": task.val_source, "train_size": len(tr),
+        "train_label_counts": dict(Counter(tr.labels)), "dense_features": list(DENSE_NAMES),
+    }
+    head = LinearHead.from_sklearn(model, task.labels, params, meta)
+    head.save(folder)
+    shipped = LinearHead.load(folder)  # measure what ships: the float16 weights
+    xv = feat.analyse(va.texts).matrix
+    pred = [shipped.labels[i] for i in shipped.probabilities(xv).argmax(axis=1)]
+    val_metric = round(task.metric(va.labels, pred), 4)
+    meta["val"] = {"metric": task.metric_name, "value": val_metric, "size": len(va)}
+    if any(va.groups):
+        meta["val"]["by_language"] = per_group(task, va.labels, pred, va.groups)
+    meta["seconds"] = round(time.perf_counter() - t0, 1)
+    shipped.meta = meta
+    shipped_meta = {**meta, "labels": list(shipped.labels), "link": shipped.link,
+                    "featurizer": params.to_json()}
+    (folder / META_FILE).write_text(json.dumps(shipped_meta, indent=2, sort_keys=True) + "\n")
+    write_sums(folder, [WEIGHTS_FILE, META_FILE])
+    (folder / "CARD.md").write_text(card(task, meta, folder))
+    write_sums(folder, [WEIGHTS_FILE, META_FILE])
+    print(f"[{task.name}] C={best_c}; {task.metric_name} on {task.val_source}: {val_metric} "
+          f"({meta['seconds']} s)", file=log, flush=True)
+    return meta
+
+
+def card(task: Task, meta: dict[str, Any], folder: Path) -> str:
+    size = (folder / WEIGHTS_FILE).stat().st_size
+    sums = (folder / "SHA256SUMS").read_text().strip()
+    by_lang = meta["val"].get("by_language")
+    lang_lines = ""
+    if by_lang:
+        lang_lines = "\nBy language: " + ", ".join(f"{k} {v}" for k, v in by_lang.items()) + "\n"
+    return f"""# {task.model}
+
+Linear classifier ({task.name}) of the `enrich` project, over the shared hashed features of
+`enrich.textclf` (tweet normalization; word 1-2 grams hashed into 2^18 buckets, character 2-5
+grams into 2^18, each sublinear-tf and L2-normalized; {len(DENSE_NAMES)} dense features: VADER
+neg/neu/pos/compound and emphasis counts). Logistic regression (liblinear, balanced class
+weights, {'one-vs-rest' if len(task.labels) > 2 else 'binary'}), weights stored as float16.
+
+- Labels: {", ".join(task.labels)}
+- Training data: {task.train_source}; {meta['train_size']} posts {json.dumps(meta['train_label_counts'])}
+- Selection: C chosen on a stratified 15% slice held back from the training data
+  ({json.dumps(meta['selection'])}; {task.metric_name}); the model was then refitted on all of it.
+  The validation split played no part in any choice.
+- Validation ({task.val_source}, {meta['val']['size']} posts): **{task.metric_name} {meta['val']['value']}**
+{lang_lines}- Data licence: TweetEval / SemEval / XLM-T tweets are distributed under the X/Twitter terms
+  (research use); the weights are a statistical summary and contain no tweet text. See
+  `../shared/data/SOURCES/` for the origin of each set.
+- Files: `{WEIGHTS_FILE}` ({size} bytes; `weights` float16 features x outputs, `bias` float32;
+  load with `numpy.load(..., allow_pickle=False)`), `{META_FILE}` (labels, featurizer parameters,
+  training record).
+- Version {meta['version']}; rebuild: `python -m enrich.train.textclf {task.name} --data ../shared/data`
+
+SHA256:
+
+```
+{sums}
+```
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m enrich.train.textclf", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("task", choices=[*TASKS, "all"])
+    ap.add_argument("--data", type=Path, default=Path("../shared/data"))
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[2] / "models")
+    args = ap.parse_args(argv)
+    names = list(TASKS) if args.task == "all" else [args.task]
+    for name in names:
+        train(TASKS[name], args.data, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
