@@ -20,11 +20,27 @@ from .generate import generate_posts, generate_records
 
 
 def _pin_one_core() -> str:
-    if hasattr(os, "sched_setaffinity"):
-        cpus = sorted(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, {cpus[0]})
-        return f"pinned to CPU {cpus[0]}"
-    return "not pinned"
+    """Pin to the least busy CPU we may use, so 'one core' means one core."""
+    if not hasattr(os, "sched_setaffinity"):
+        return "not pinned"
+    cpus = sorted(os.sched_getaffinity(0))
+    try:
+        import psutil
+
+        busy = psutil.cpu_percent(interval=0.3, percpu=True)
+        cpu = min(cpus, key=lambda c: busy[c] if c < len(busy) else 100.0)
+    except Exception:  # psutil missing or unreadable /proc: any allowed CPU will do
+        cpu = cpus[0]
+    os.sched_setaffinity(0, {cpu})
+    return f"pinned to CPU {cpu}"
+
+
+def _load() -> str:
+    try:
+        one, five, _ = os.getloadavg()
+    except OSError:
+        return "unknown"
+    return f"{one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
 
 
 def bench_pipeline(posts: Sequence[Post], families: list[str] | None, batch_size: int,
@@ -94,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     posts = generate_posts(args.posts, seed=0)
     result: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
-                    "cores_visible": os.cpu_count(), "affinity": pinned},
+                    "cores_visible": os.cpu_count(), "affinity": pinned, "load_average": _load()},
         "posts": len(posts), "batch_size": args.batch_size,
         "pipeline": bench_pipeline(posts, families, args.batch_size, args.repeat),
     }
@@ -121,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
 def _print(r: dict[str, Any]) -> None:
     p = r["pipeline"]
     print(f"{r['posts']} synthetic posts, batch {r['batch_size']}, Python {r['machine']['python']}, "
-          f"{r['machine']['affinity']}")
+          f"{r['machine']['affinity']}, load average {r['machine']['load_average']}")
     print(f"families: {', '.join(p['families'])}  (setup {p['setup_seconds']} s)")
     if p["disabled"]:
         print(f"disabled: {p['disabled']}")
