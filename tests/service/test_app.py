@@ -362,3 +362,30 @@ async def test_arbitrary_bytes_never_break_the_server(client: TestClient[Any, An
         resp = await client.post("/v1/enrich", data=body, headers={"Content-Type": ctype})
         assert resp.status in (200, 400, 413, 422), await resp.text()
         await resp.read()
+
+
+# -- API pages: one record, several posts --------------------------------------------------------
+PAGE = {"data": [{"id": "11", "text": "page post one", "author_id": "9"},
+                 {"id": "12", "text": "page post two", "author_id": "9"}],
+        "includes": {"users": [{"id": "9", "username": "someone", "name": "Some One"}]}}
+
+
+async def test_a_single_api_page_answers_with_one_record_per_post(client: TestClient[Any, Any]) -> None:
+    resp = await client.post("/v1/enrich", json=PAGE)
+    assert resp.status == 200
+    out = await resp.json()
+    assert [r["enrichment"]["post"]["id"] for r in out] == ["11", "12"]
+
+
+async def test_ndjson_page_line_yields_a_line_per_post(client: TestClient[Any, Any]) -> None:
+    data = orjson.dumps(PAGE) + b"\n" + orjson.dumps({"data": [], "meta": {}}) + b"\n"
+    resp = await client.post("/v1/enrich", data=data, headers=NDJSON)
+    out = [orjson.loads(line) for line in (await resp.read()).splitlines()]
+    assert [r.get("enrichment", {}).get("post", {}).get("id") for r in out[:2]] == ["11", "12"]
+    assert out[2]["error"]["code"] == "E105" and out[2]["error"]["position"] == 1
+
+
+async def test_max_posts_counts_the_posts_pages_expand_to(thread_pool: WorkerPool) -> None:
+    async with serve(thread_pool, max_posts=3) as c:
+        await problem(await c.post("/v1/enrich", json=[PAGE, PAGE]), 413, "E305")
+        assert (await c.post("/v1/enrich", json=[PAGE, {"text": "x"}])).status == 200
