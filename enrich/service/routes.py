@@ -21,7 +21,7 @@ from .stream import stream_ndjson
 
 routes = web.RouteTableDef()
 
-JSON_TYPES = frozenset({"application/json", ""})
+JSON_TYPES = frozenset({"application/json"})
 TEXT_TYPES = frozenset({"text/plain"})
 
 
@@ -62,7 +62,8 @@ def _parse_body(body: bytes, content_type: str) -> Any:
 async def enrich_handler(request: web.Request) -> web.StreamResponse:
     settings = request.app[SETTINGS]
     families = requested_families(request)
-    ctype = request.content_type
+    # No Content-Type at all is read as JSON (aiohttp would report application/octet-stream).
+    ctype = request.content_type if "Content-Type" in request.headers else "application/json"
     if ctype in NDJSON_TYPES:
         return await stream_ndjson(request, families)
     if ctype not in JSON_TYPES and ctype not in TEXT_TYPES:

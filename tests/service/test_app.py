@@ -108,6 +108,16 @@ async def test_undecodable_text_body_is_400(client: TestClient[Any, Any]) -> Non
 async def test_unsupported_media_type(client: TestClient[Any, Any]) -> None:
     resp = await client.post("/v1/enrich", data=b"<x/>", headers={"Content-Type": "application/xml"})
     await problem(resp, 415, "E310")
+    form = await client.post("/v1/enrich", data=b"text=x",
+                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+    await problem(form, 415, "E310")
+
+
+async def test_no_content_type_is_read_as_json(client: TestClient[Any, Any]) -> None:
+    resp = await client.post("/v1/enrich", data=b'{"text": "untyped"}',
+                             skip_auto_headers=["Content-Type"])
+    assert resp.status == 200, await resp.text()
+    assert (await resp.json())["enrichment"]["post"]["text"] == "untyped"
 
 
 # -- family selection ------------------------------------------------------------------------------
