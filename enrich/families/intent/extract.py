@@ -7,6 +7,7 @@ from typing import Any
 
 from .money import find_money
 from .rules import (
+    CARE_WORDS,
     QUESTION_CUES,
     QUESTION_WORDS,
     SENTENCE_RE,
@@ -46,7 +47,12 @@ _BEFORE_SKIP = _words("""is are was were 's a an the so such totally definitely 
 _NOT_FOR_SALE = _words("""nap naps hug hugs break vacation holiday drink drinks coffee minute
     moment day days life job friend friends hand miracle sleep shower rest hero reason chance
     favor favour ride lift word clue answer plan win beer therapist massage hobby boyfriend
-    girlfriend date partner change distraction laugh cry walk""")
+    girlfriend date partner change distraction laugh cry walk ready there in up out home better
+    started going rid used married paid killed hurt done through over away email emails call calls
+    text texts message messages letter news notification notifications word reply response account
+    profile boss bf gf favorite favourite fav obsession number address neighbor neighbors neighbour
+    neighbours roommate coworker coworkers colleague colleagues year life avi icon header bio
+    username followers follower kind birthday idea ideas feeling feelings""")
 _MENTION = re.compile(r"@\w{1,30}")
 _SELF_HEAD = re.compile(r"(?:i|i'm|im|i've|ive|i'd|id|i'll|we|we're|we've|(?:my|our) (?:new|first|"
                         r"order|package|parcel|delivery))\b")
@@ -214,8 +220,13 @@ def _from_rule(norm: str, text: str, rule: Rule, m: re.Match[str]) -> dict[str, 
             obj = (noun.group(), noun.start(), noun.end())
     if rule.needs_object and obj is None:
         return None
-    if rule.intent == "want_to_buy" and obj is not None and obj[0].lower() in _NOT_FOR_SALE:
-        return None
+    if rule.intent in ("want_to_buy", "bought"):
+        if obj is not None and obj[0]:
+            words = obj[0].lower().split()
+            if obj[0].lower() in _NOT_FOR_SALE or words[0] in _NOT_FOR_SALE or words[-1] in _NOT_FOR_SALE:
+                return None
+        elif m.group().lower().endswith(("get", "got", "getting")):
+            return None  # "I have to get them from ...": "get" with no thing to buy is not buying
     head = norm[m.start():m.end()].lower()
     speaker: str | None
     if _SELF_HEAD.match(head):
@@ -249,7 +260,7 @@ def _questions(norm: str, text: str) -> list[dict[str, Any]]:
         body = sent.group()
         cue = QUESTION_CUES.search(body)
         asks = body.rstrip().endswith("?")
-        if cue is None and not (asks and (addressed or _MENTION.search(body))):
+        if cue is None and not (asks and not CARE_WORDS.isdisjoint(WORD_RE.findall(body.lower()))):
             continue
         s0, s1 = sent.start(), sent.end()
         c0 = s0 + (cue.start() if cue else len(body) - len(body.lstrip()))

@@ -65,6 +65,8 @@ def parse_amount(raw: str) -> float | None:
         return None
 
 
+_PRICE_CONTEXT = re.compile(r"\b(?:costs?|priced|price|for|paid|pay|sold|selling|buy|bought|worth|"
+                            r"asking|listed|offer|at)\b", re.IGNORECASE)
 _SYMBOL = re.compile("[" + "".join(sorted({s[-1] for s in SYMBOLS if not s[-1].isalpha()})) + "]|zł")
 _WORD_SET = frozenset(WORDS) | frozenset(_MULT)
 
@@ -89,11 +91,16 @@ def find_money(text: str, words: frozenset[str] | None = None) -> list[Money]:
             currency = SYMBOLS[g["sym3"].lower()]
         else:
             word = g["word"].lower()
+            if g["word"] == "Cent":  # 50 Cent, the rapper
+                continue
             currency = WORDS[word]
             if word in ("cent", "cents"):
                 amount /= 100
         mult = g["mult1"] or g["mult2"] or g["mult3"]
         if mult:
             amount *= _MULT[mult.lower()]
+            # box-office takes and budget deficits are money but not prices
+            if amount >= 1e6 and not _PRICE_CONTEXT.search(text, max(0, m.start() - 30), m.start()):
+                continue
         out.append(Money(round(amount, 2), currency, m.start(), m.end()))
     return out

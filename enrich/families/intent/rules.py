@@ -50,6 +50,10 @@ def _r(intent: str, pattern: str, confidence: float, *, flags: int = re.IGNORECA
 
 WORD_RE = re.compile(r"[a-z0-9']+")
 _BUY_W = "buy get order purchase grab cop pick preorder pre invest upgrade"
+_STRICT_BUY = r"(?:buy|order|purchase|cop|pre-?order|invest in|upgrade to|buying|ordering|purchasing|" \
+              r"copping|pre-?ordering|upgrading to)"
+_STRICT_BUY_W = "buy order purchase cop preorder pre invest upgrade buying ordering purchasing copping " \
+                "preordering upgrading"
 _BUYING_W = "buying getting ordering purchasing grabbing copping picking preordering upgrading"
 
 
@@ -60,8 +64,15 @@ RULES: tuple[Rule, ...] = (
        when=("want wanna need needa gotta have must", _BUY_W)),
     _r("want_to_buy", rf"\b(?:thinking (?:about|of)|considering|planning (?:on|to)|plan to|going to|"
        rf"gonna|about to|ready to|tempted to|might|may|can't wait to|cant wait to|finna|tryna|"
-       rf"trying to|will|saving (?:up )?(?:for|to))\s+(?:finally\s+)?(?:{_BUY}|{_BUYING})\b", 0.75,
-       when=(_BUY_W + " " + _BUYING_W,)),
+       rf"trying to|will|saving (?:up )?(?:for|to))\s+(?:finally\s+)?(?:{_STRICT_BUY})\b", 0.75,
+       when=(_STRICT_BUY_W,)),
+    # "gonna get a new laptop": get + determiner, and the object must look like a thing to buy
+    _r("want_to_buy", r"\b(?:thinking (?:about|of)|considering|planning (?:on|to)|going to|gonna|"
+       r"about to|tempted to|can't wait to|cant wait to|finna|saving (?:up )?to)\s+(?:finally\s+)?"
+       r"(?:get|getting|grab|grabbing|pick up|picking up)\s+(?=(?:a|an|some|one|new|myself|me|a new|"
+       r"another)\b)", 0.6, needs_object=True,
+       when=("get getting grab grabbing pick picking", "thinking considering planning going gonna about "
+             "tempted wait can't cant finna saving")),
     _r("want_to_buy", r"\b(?:saving up for|in the market for|shopping for|on the hunt for|"
        r"looking (?:to buy|for a new|to get|to upgrade)|on my wish ?list|need a new|want a new|"
        r"wants? (?:one|that|this) so bad|i'd love (?:a|an|to own|to have)|"
@@ -81,7 +92,8 @@ RULES: tuple[Rule, ...] = (
        rf"(?: to| of| about| on| for)? (?:{_BUY}|{_BUYING})\b", 0.75, default_speaker="other",
        when=(_BUY_W + " " + _BUYING_W, "he she they my he's she's they're")),
     _r("want_to_buy", rf"\b{_I}\s+(?:really\s+|so\s+|badly\s+|seriously\s+)?(?:want|need|wanna)\s+"
-       rf"(?=(?:{_DET})\b)", 0.55, needs_object=True,
+       r"(?=(?:a|an|new|another|one of those)\b(?:\s+[\w'&+-]+){1,4}\s*(?:[.,!?;:]|$|so\b|but\b|for\b|"
+       r"asap\b|now\b|lol\b|already\b|too\b|#|@|\bsoon\b))", 0.55, needs_object=True,
        when=("want need wanna",)),
     _r("want_to_buy", r"\badd(?:ed|ing)? (?:it |this |these |them )?to (?:my )?(?:cart|basket|wish ?list)\b",
        0.7, side="none",
@@ -96,8 +108,8 @@ RULES: tuple[Rule, ...] = (
     _r("bought", rf"\b(?:just|finally|recently) got (?=(?:{_DET}|me|myself)\b)", 0.7,
        needs_object=True,
        when=("got", "just finally recently")),
-    _r("bought", r"\b(?:i|we) (?:own|have owned|have had|'ve had|'ve owned)\b(?= (?:a|an|the|two|three|"
-       r"\d|this|that|my|one)\b)", 0.7, needs_object=True,
+    _r("bought", r"\b(?:i|we)(?: own\b(?= (?:a|an|the|two|three|\d|this|that|my|one)\b)|(?:'ve| have) "
+       r"(?:had|owned)\b(?= (?:my|our|this|that)\b))", 0.7, needs_object=True,
        when=("own owned had",)),
     _r("bought", r"\b(?:loving|love|enjoying|obsessed with|set up|setting up|unboxing) my new\b", 0.75,
        needs_object=True,
@@ -125,11 +137,14 @@ RULES: tuple[Rule, ...] = (
        r"gotta|must|needa|oughta) (?:definitely |totally |really |all )?(?:try|get|buy|check out|"
        r"download|grab|order|pick up|invest in|switch to|go to)\b", 0.8, needs_object=True,
        when=("you y'all yall everyone everybody u people", "should need have gotta must needa oughta")),
-    _r("recommend", r"\b(?:go (?:get|buy|try)|try out|(?<!to )(?<!i )check out|get yourself)\b", 0.55,
+    _r("recommend", r"\b(?:go (?:get|buy|try)|try out|(?<!to )(?<!i )check out(?! (?:our|my|the|this) "
+       r"(?:live|latest|new|full|link|video|post|thread|article|page|site|website|blog|stream|coverage|"
+       r"times|schedule|story|interview|podcast episode))|get yourself)\b", 0.55,
        needs_object=True,
        when=("go try check get",)),
     _r("recommend", r"\b(?:worth every (?:penny|cent)|best purchase|best thing i(?:'ve)? ever bought|"
-       r"must[- ]have|(?:can't|cannot) live without|life[- ]changing|10/10 would buy again|"
+       r"must-have|a must have|must haves|(?:can't|cannot) live without|life[- ]changing|"
+       r"10/10 would buy again|"
        r"would buy again|game[- ]changer)\b", 0.7, side="before",
        when=("worth best must can't cannot life would game",)),
     _r("recommend", r"\bwould (?:definitely |totally |100% )?buy(?=(?: [\w'&.+-]+){1,4} again\b)", 0.8,
@@ -138,7 +153,10 @@ RULES: tuple[Rule, ...] = (
     _r("complain", r"\b(?:would not|wouldn't|do not|don't|never|won't|can't|cannot|cant|wont|dont)"
        r" (?:ever )?recommend\b(?!(?: [\w'&.#@+-]+){1,4} enough\b)", 0.85, negatable=False,
        when=("recommend",)),
-    _r("complain", r"\b(?:still|been|keep|kept) waiting (?:for|on)\b", 0.8, negatable=False,
+    _r("complain", r"\b(?:still|been|keep|kept) waiting (?:for|on) (?:my|our|a|the|your|their|any)?\s?"
+       r"(?:[\w'-]+ )?(?:order|refund|package|parcel|delivery|reply|response|callback|call back|"
+       r"replacement|technician|engineer|money|email|answer|flight|bag|luggage|shipment|repair|"
+       r"confirmation|update|tracking|voucher|credit)s?\b", 0.8, negatable=False,
        when=("waiting",)),
     # product failures
     _r("complain", r"\b(?:stopped working|keeps? (?:crashing|freezing|breaking|dropping (?:calls|out|"
@@ -182,7 +200,9 @@ RULES: tuple[Rule, ...] = (
     _r("complain", r"\b(?:(?:so|very|extremely|really) (?:disappointed|frustrated|annoyed|fed up) "
        r"(?:with|by|in)|"
        r"(?:disappointed|frustrated|fed up|sick of|tired of|done dealing) with|fix your|"
-       r"sort (?:it|this) out|unacceptable|(?:is|are|was) a joke)\b", 0.75, side="none",
+       r"sort (?:it|this) out|unacceptable|(?:service|support|app|lines?|queues?|delivery|company|airline|"
+       r"wifi|internet|product|update|prices?|fight|website|site|store|customer service) (?:is|are|was) "
+       r"a joke)\b", 0.75, side="none",
        negatable=False,
        when=("disappointed frustrated annoyed fed sick tired done fix sort unacceptable joke",)),
     # -- churn ----------------------------------------------------------------------------
@@ -200,8 +220,8 @@ RULES: tuple[Rule, ...] = (
        r"booking)(?: (?:from|with|at|to))?|never again (?:with|will i (?:use|buy from|fly with))|"
        r"(?:i'm|im|i am|we're|so) done with|unsubscrib(?:e|ed|ing) from|uninstall(?:ed|ing)?|"
        r"(?:last|final) time (?:i'm |i am |i )?(?:buying|ordering|flying|using|booking)"
-       r"(?: (?:from|with|at))?|(?:i'm|im|i am|we're|we are) (?:leaving|quitting|ditching|dropping)|"
-       r"(?:goodbye|bye bye|bye),?)\b", 0.75, needs_object=True, negatable=False,
+       r"(?: (?:from|with|at))?|(?:i'm|im|i am|we're|we are) (?:leaving|quitting|ditching|dropping))\b",
+       0.7, needs_object=True, negatable=False,
        when=("never done unsubscribe unsubscribed unsubscribing uninstall "
              "uninstalled uninstalling last final leaving quitting ditching "
              "dropping goodbye bye",)),
@@ -210,10 +230,14 @@ RULES: tuple[Rule, ...] = (
        needs_object=True, negatable=False, flags=0,
        when=("cancel cancelled canceled cancelling canceling",)),
     # -- sell -----------------------------------------------------------------------------
-    _r("sell", r"\b(?:i'm |im |i am |we're |we are |currently |now )?(?:selling|auctioning|"
+    _r("sell", r"(?<![\w-])(?<!best )(?<!top )(?:i'm |im |i am |we're |we are |currently |now )?"
+       r"(?:selling|auctioning|"
        r"getting rid of|letting go of|parting with)(?! (?:out|fast|like hot cakes|point))\b", 0.8,
        needs_object=True,
        when=("selling auctioning getting letting parting",)),
+    _r("sell", r"\b(?:any ?one|anybody|who) (?:else )?(?:wants?|wanna|interested in|needs?)(?: to buy)? "
+       r"(?:a |an |my |two |three |\d+ |some |a couple of |a pair of )?(?:[\w'&-]+ ){0,4}?tickets?\b", 0.7,
+       side="none", when=("ticket tickets", "anyone any anybody who")),
     _r("sell", r"\b(?:want|wanna|need|looking|trying|going|planning) to sell\b", 0.85,
        when=("sell",)),
     _r("sell", r"\b(?:for sale|wts|up for grabs|(?:or best offer|o\.?b\.?o)|"
@@ -225,7 +249,8 @@ RULES: tuple[Rule, ...] = (
 
 # Help-seeking questions; any question addressed to an account counts too (customer care).
 QUESTION_CUES = re.compile(
-    r"\b(?:how (?:do|can|should|would) (?:i|we|you)|where (?:can|do|should|is|are) (?:i|we|my)|"
+    r"\b(?:how (?:do|can|should|would) (?:i|we)|how do you (?:fix|reset|change|cancel|turn|set|get rid|"
+    r"unsubscribe|return|use)|where (?:can|do|should|is|are) (?:i|we|my)|"
     r"(?:(?:does|do) )?(?:anyone|anybody|someone|somebody|any1) (?:know|have|use|recommend|tried|"
     r"else (?:have|having|getting))|"
     r"can (?:anyone|anybody|someone|somebody|you) (?:help|recommend|tell|explain|fix)|"
@@ -233,10 +258,18 @@ QUESTION_CUES = re.compile(
     r"which (?:\w+ ){0,3}(?:should|would|do) (?:i|you)|what (?:\w+ ){0,3}should i (?:get|buy|use)|"
     r"(?:does|do|will|would) (?:the|my|your|this) [\w ]{1,30}(?:cover|include|come with|work with|"
     r"support|ship|fit)|"
-    r"why (?:is|does|won't|wont|isn't|can't|cant|did|has|hasn't) (?:my|your|the|this|it)|"
+    r"why (?:is|does|won't|wont|isn't|can't|cant|did|has|hasn't) (?:my|your)|"
     r"when (?:will|is|does) (?:my|the|your))\b",
     re.IGNORECASE,
 )
+# a question that names one of these is a customer-care question even without a help cue
+_CARE_WORDS = """order orders refund refunds delivery deliver delivered shipping shipped ship package parcel
+    account app bill billing charge charged subscription plan price prices cost costs store
+    shop stock restock warranty return exchange size sizes available availability discount code
+    coupon sale booking reservation flight service wifi internet update version battery screen
+    purchase product replacement voucher payment card login password download install crash
+    crashes crashing error outage signal checkout cart membership"""
+CARE_WORDS = frozenset(_CARE_WORDS.split())
 # a post can hold a help-seeking question only if it has a "?" or one of these words
 _QUESTION_WORDS = """how where anyone anybody someone somebody any1 any which what why when
     worth way recommend help tell explain fix cover include come work support ship fit"""
@@ -269,11 +302,14 @@ def candidate_rules(words: frozenset[str]) -> list[Rule]:
 _SELF = re.compile(rf"(?:^|\W){_I}(?:\s+(?:just|finally|really|already|also|actually|totally|"
                    r"definitely|literally|honestly|probably|def|so|still|never|might|will|would|"
                    r"have|had|am|was|do|did))*\s*$|(?:^|\W)(?:my|our|me|myself)\s+$", re.IGNORECASE)
-_OTHER = re.compile(r"(?:^|\W)(?:he|she|they|he's|she's|they're|his|her|their|my (?:mom|mum|dad|"
+_OTHER = re.compile(r"(?:^|\W)(?:he|she|they|he's|she's|they're|his|her|their|you|you've|you're|u|"
+                    r"(?:a|the|this|some|one) (?:guy|man|woman|girl|lady|dude|kid|person|customer|couple|"
+                    r"friend|family)|my (?:dads?|moms?|mums?|"
                     r"wife|husband|gf|bf|girlfriend|boyfriend|brother|sister|son|daughter|friend|"
                     r"boss|roommate|partner|parents|kids|neighbou?r)|(?:mom|mum|dad|wife|husband)"
                     r")(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
-_NEGATION = re.compile(r"(?:^|\W)(?:not|never|don't|dont|do not|didn't|didnt|did not|won't|wont|"
+_NEGATION = re.compile(r"(?:^|\W)(?:if|unless|whether|not|never|don't|dont|do not|didn't|didnt|did not|"
+                       r"won't|wont|"
                        r"wouldn't|wouldnt|no longer|can't|cant|cannot|shouldn't|shouldnt|isn't|"
                        r"ain't|aint)(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
 
