@@ -38,7 +38,7 @@ _STOP = _words("""and or but because cause cuz bc so for from to with at in on o
     it him them us my your our his her their this these those here there ever anymore too very
     really so such like about tho though right all every any over off up out back down
     has have had do does did don't doesn't didn't not never no yes also even still only
-    literally honestly actually next last later someday one day week month year weekend""")
+    literally honestly actually based next last later someday one day week month year weekend""")
 _BEFORE_SKIP = _words("""is are was were 's a an the so such totally definitely honestly
     really truly literally seriously absolutely = : - – — only just costs cost costing priced
     at for was were be been now on sale down to discounted reduced budget around about under
@@ -52,7 +52,12 @@ _NOT_FOR_SALE = _words("""nap naps hug hugs break vacation holiday drink drinks 
     text texts message messages letter news notification notifications word reply response account
     profile boss bf gf favorite favourite fav obsession number address neighbor neighbors neighbour
     neighbours roommate coworker coworkers colleague colleagues year life avi icon header bio
-    username followers follower kind birthday idea ideas feeling feelings""")
+    username followers follower kind birthday idea ideas feeling feelings shot shots notice info
+    information threesome sounds sound music video videos song songs track tracks single blog post
+    posts team fave hands chance""")
+# a question about "my order", "your app", "the delivery": a customer-care question
+_CARE_RE = re.compile(r"\b(?:my|our|your|the)\s+(?:[\w'-]+\s+)?(?:" + "|".join(sorted(CARE_WORDS)) + r")\b",
+                      re.IGNORECASE)
 _MENTION = re.compile(r"@\w{1,30}")
 _SELF_HEAD = re.compile(r"(?:i|i'm|im|i've|ive|i'd|id|i'll|we|we're|we've|(?:my|our) (?:new|first|"
                         r"order|package|parcel|delivery))\b")
@@ -220,7 +225,8 @@ def _from_rule(norm: str, text: str, rule: Rule, m: re.Match[str]) -> dict[str, 
             obj = (noun.group(), noun.start(), noun.end())
     if rule.needs_object and obj is None:
         return None
-    if rule.intent in ("want_to_buy", "bought"):
+    if rule.intent in ("want_to_buy", "bought") or (rule.intent == "recommend"
+                                                    and m.group().lower().endswith("get")):
         if obj is not None and obj[0]:
             words = obj[0].lower().split()
             if obj[0].lower() in _NOT_FOR_SALE or words[0] in _NOT_FOR_SALE or words[-1] in _NOT_FOR_SALE:
@@ -260,7 +266,7 @@ def _questions(norm: str, text: str) -> list[dict[str, Any]]:
         body = sent.group()
         cue = QUESTION_CUES.search(body)
         asks = body.rstrip().endswith("?")
-        if cue is None and not (asks and not CARE_WORDS.isdisjoint(WORD_RE.findall(body.lower()))):
+        if cue is None and not (asks and _CARE_RE.search(body)):
             continue
         s0, s1 = sent.start(), sent.end()
         c0 = s0 + (cue.start() if cue else len(body) - len(body.lstrip()))

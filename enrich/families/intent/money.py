@@ -22,15 +22,15 @@ WORDS: dict[str, str] = {
     "pln": "PLN", "sgd": "SGD", "hkd": "HKD", "nzd": "NZD",
     "dollar": "USD", "dollars": "USD", "buck": "USD", "bucks": "USD", "euro": "EUR",
     "euros": "EUR", "quid": "GBP", "yen": "JPY",
-    "rupee": "INR", "rupees": "INR", "rs": "INR", "naira": "NGN", "pesos": "MXN", "peso": "MXN",
+    "rupee": "INR", "rupees": "INR", "naira": "NGN", "pesos": "MXN", "peso": "MXN",
     "cents": "USD", "cent": "USD", "btc": "BTC", "eth": "ETH",
 }
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mil": 1e6, "million": 1e6, "bn": 1e9, "b": 1e9,
-         "billion": 1e9}
+         "billion": 1e9, "trillion": 1e12, "tn": 1e12}
 _NUM = r"\d{1,3}(?:[,.]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _SYM = "|".join(sorted((re.escape(s) for s in SYMBOLS), key=len, reverse=True))
 _WORD = "|".join(sorted(WORDS, key=len, reverse=True))
-_MULT_RE = r"(?:\s?(?P<mult{n}>k|thousand|million|mil|bn|billion|m|b)\b)?"
+_MULT_RE = r"(?:\s?(?P<mult{n}>k|thousand|million|mil|bn|billion|trillion|tn|m|b)\b)?"
 MONEY_RE = re.compile(
     rf"(?<![\w$])(?P<sym>{_SYM})\s?(?P<amt>{_NUM}){_MULT_RE.format(n=1)}(?![\d,.]?\d)"
     rf"|(?<![\w.,])(?P<code>usd|eur|gbp|cad|aud|inr|jpy)\s?(?P<amt2>{_NUM}){_MULT_RE.format(n=2)}\b"
