@@ -73,7 +73,7 @@ def test_no_commerce_signal(family: IntentFamily, text: str) -> None:
 
 
 def test_pronoun_takes_the_earlier_object(family: IntentFamily) -> None:
-    out = family.analyse("My new Kindle is amazing, highly recommend it")
+    out = family.analyse("Just bought a Kindle and it is amazing, highly recommend it")
     rec = [it for it in out["items"] if it["intent"] == "recommend"]
     assert rec and rec[0]["object"] == "Kindle"
     assert out["labels"] == ["bought", "recommend"] and out["commercial"]

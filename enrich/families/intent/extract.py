@@ -283,6 +283,8 @@ def _questions(norm: str, text: str) -> list[dict[str, Any]]:
     return out
 
 
+_NOT_A_PRICE = re.compile(r"\b(?:donat\w*|gave|give|giving|raised?|raising|win|won|winning|prize|reward|"
+                          r"fined?|seized|stole|stolen|debt|owe[sd]?|bail)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _PRICE_FOR = re.compile(r"\s*for\s+", re.IGNORECASE)
 _PAID = re.compile(r"(?:paid|spent|spend|spending|pay|paying|costs? me|dropped|blew)\s*$", re.IGNORECASE)
 
@@ -290,6 +292,8 @@ _PAID = re.compile(r"(?:paid|spent|spend|spending|pay|paying|costs? me|dropped|b
 def _prices(norm: str, text: str, words: frozenset[str]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for money in find_money(norm, words):
+        if _NOT_A_PRICE.search(norm, max(0, money.start - 25), money.start):
+            continue  # a donation, a prize, a fine, a debt: money, but nothing is being priced
         obj: tuple[str, int, int] | None = None
         after = _PRICE_FOR.match(norm, money.end)
         if after:

@@ -114,8 +114,6 @@ RULES: tuple[Rule, ...] = (
     _r("bought", r"\b(?:loving|love|enjoying|obsessed with|set up|setting up|unboxing) my new\b", 0.75,
        needs_object=True,
        when=("new",)),
-    _r("bought", r"\bmy (?:new|first) (?=[\w#@])", 0.6, needs_object=True,
-       when=("new first",)),
     _r("bought", r"\bgot (?:a|an|the|my|me|myself|some) "
        r"(?=[^.!?]{1,40}?\bfor (?:only |just )?[$€£¥]?\d)", 0.7,
        needs_object=True,
@@ -159,9 +157,13 @@ RULES: tuple[Rule, ...] = (
     # product failures
     _r("complain", r"\b(?:stopped working|keeps? (?:crashing|freezing|breaking|dropping (?:calls|out|"
        r"connection)|failing|disconnecting|dying|glitching|buffering|logging me out|cancell?ing)|"
-       r"broke (?:down|again|after)|(?:doesn't|does not|won't|will not|isn't|is not|aren't|not|never) "
+       r"broke (?:again|after (?:a|one|two|three|\d+) (?:day|week|month)s?)|(?:car|van|truck|bus|train|"
+       r"washer|dryer|machine|fridge|boiler|heater) broke down|"
+       r"(?:doesn't|does not|won't|will not|isn't|is not|aren't|not|never) "
        r"(?:work|working|turn on|charge|charging|load|loading|connect|connecting|start|starting)|"
-       r"is down again|(?:is|are|was) (?:down|broken|out of service)|"
+       r"is down again|(?:app|site|website|server|servers|service|internet|wifi|network|system|account|"
+       r"phone|line|lines|website|portal|checkout|payment|payments) (?:is|are|was) (?:down|broken|"
+       r"out of service)|"
        r"no (?:signal|service|wifi|internet) (?:again|all day|for))\b", 0.75, side="none",
        negatable=False, when=("working keep keeps kept broke work turn charge charging load loading "
                               "connect connecting start starting down broken service signal wifi internet",)),
@@ -197,7 +199,7 @@ RULES: tuple[Rule, ...] = (
     # frustration
     _r("complain", r"\b(?:(?:so|very|extremely|really) (?:disappointed|frustrated|annoyed|fed up) "
        r"(?:with|by|in)|"
-       r"(?:disappointed|frustrated|fed up|sick of|tired of|done dealing) with|fix your|"
+       r"(?:disappointed|frustrated|fed up|sick of|tired of|done dealing) with|"
        r"unacceptable|(?:service|support|app|lines?|queues?|delivery|company|airline|"
        r"wifi|internet|product|update|prices?|fight|website|site|store|customer service) (?:is|are|was) "
        r"a joke)\b", 0.75, side="none",
@@ -230,7 +232,8 @@ RULES: tuple[Rule, ...] = (
     # -- sell -----------------------------------------------------------------------------
     _r("sell", r"(?<![\w-])(?<!best )(?<!top )(?:i'm |im |i am |we're |we are |currently |now )?"
        r"(?:selling|auctioning|"
-       r"getting rid of|letting go of|parting with)(?! (?:out|fast|like hot cakes|point|of)\b)\b", 0.8,
+       r"getting rid of|letting go of|parting with)(?! (?:out|fast|like hot cakes|point|of)\b)\b"
+       r"(?= (?:my|our|a|an|two|three|four|some|these|this|that|those|the|\d|[A-Z]))", 0.8,
        needs_object=True,
        when=("selling auctioning getting letting parting",)),
     _r("sell", r"\b(?:any ?one|anybody|who) (?:else )?(?:wants?|wanna|interested in|needs?)(?: to buy)? "
@@ -254,11 +257,13 @@ QUESTION_CUES = re.compile(
     r"else (?:have|having|getting))|"
     r"can (?:anyone|anybody|someone|somebody|you) (?:help|recommend|tell|explain|fix)|"
     r"any (?:recommendations|recs|suggestions|advice|tips|ideas)|is (?:it|there) (?:a way|worth)|"
-    r"which (?:\w+ ){0,3}(?:should|would|do) (?:i|you)|what (?:\w+ ){0,3}should i (?:get|buy|use)|"
+    r"which (?:\w+ ){0,3}(?:should|would|do) (?:i|you) (?:buy|get|choose|pick|recommend|use|go with)|"
+    r"what (?:\w+ ){0,3}should i (?:get|buy|use)|"
     r"(?:does|do|will|would) (?:the|my|your|this) [\w ]{1,30}(?:cover|include|come with|work with|"
     r"support|ship|fit)|"
     r"why (?:is|does|won't|wont|isn't|can't|cant|did|has|hasn't) (?:my|your)|"
-    r"when (?:will|is|does) (?:my|your))\b",
+    r"when (?:will|is|does) (?:my|your) (?:[\w'-]+ )?(?:order|refund|package|parcel|delivery|"
+    r"replacement|repair|flight|bag|luggage|account|card|money|credit|voucher|shipment|item|items))\b",
     re.IGNORECASE,
 )
 # a question that names one of these is a customer-care question even without a help cue
