@@ -123,6 +123,11 @@ async def _enrich_chunk(request: web.Request, batch: list[Line], families: Famil
         code = unavailable_code(exc)
         out = [s.to_dict() if isinstance(s, ErrorRecord) else error_item(code, s.position, detail=str(exc))
                for s in slots]
+    except Exception as exc:  # a bug: keep lines in = lines out, and keep the stream going
+        log.exception("NDJSON chunk failed")
+        out = [s.to_dict() if isinstance(s, ErrorRecord)
+               else error_item(ErrorCode.INTERNAL_ERROR, s.position, detail=type(exc).__name__)
+               for s in slots]
     count_outcomes(request, out)
     return b"".join(orjson.dumps(rec) + b"\n" for rec in out)
 

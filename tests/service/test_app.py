@@ -399,3 +399,21 @@ async def test_max_posts_counts_the_posts_pages_expand_to(thread_pool: WorkerPoo
     async with serve(thread_pool, max_posts=3) as c:
         await problem(await c.post("/v1/enrich", json=[PAGE, PAGE]), 413, "E305")
         assert (await c.post("/v1/enrich", json=[PAGE, {"text": "x"}])).status == 200
+
+
+async def test_a_bug_costs_the_request_not_the_server(thread_pool: WorkerPool,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from enrich.service.state import IO_PIPELINE
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise KeyError("a bug on purpose")
+
+    async with serve(thread_pool) as c:
+        monkeypatch.setattr(c.server.app[IO_PIPELINE], "finish", broken)
+        body = await problem(await c.post("/v1/enrich", json={"text": "a"}), 500, "E309")
+        assert "KeyError" in body["detail"] and "on purpose" not in body["detail"]  # no internals
+        resp = await c.post("/v1/enrich", data=b'{"text": "a"}\n5\n', headers=NDJSON)
+        lines = [orjson.loads(line) for line in (await resp.read()).splitlines()]
+        assert [ln["error"]["code"] for ln in lines] == ["E309", "E102"]
+        monkeypatch.undo()
+        assert (await c.post("/v1/enrich", json={"text": "a"})).status == 200
