@@ -208,6 +208,8 @@ def _resolve_pronouns(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _from_rule(norm: str, text: str, rule: Rule, m: re.Match[str]) -> dict[str, Any] | None:
     if rule.negatable and negated_before(norm, m.start()):
         return None
+    if rule.intent == "recommend" and _ASKS_FOR.search(norm, max(0, m.start() - 30), m.start()):
+        return None  # "can anyone recommend ...?", "do y'all recommend it?": asking, not recommending
     cue = text[m.start():m.end()].strip()
     obj: tuple[str, int, int] | None = None
     if "obj" in m.re.groupindex and m.group("obj"):
@@ -285,6 +287,8 @@ def _questions(norm: str, text: str) -> list[dict[str, Any]]:
 
 _NOT_A_PRICE = re.compile(r"\b(?:donat\w*|gave|give|giving|raised?|raising|win|won|winning|prize|reward|"
                           r"fined?|seized|stole|stolen|debt|owe[sd]?|bail)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_ASKS_FOR = re.compile(r"\b(?:you|y'all|yall|u|anyone|anybody|someone|somebody|any1|would|which one)\s+"
+                       r"(?:\w+\s+)?$", re.IGNORECASE)
 _PRICE_FOR = re.compile(r"\s*for\s+", re.IGNORECASE)
 _PAID = re.compile(r"(?:paid|spent|spend|spending|pay|paying|costs? me|dropped|blew)\s*$", re.IGNORECASE)
 

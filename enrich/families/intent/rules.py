@@ -160,7 +160,8 @@ RULES: tuple[Rule, ...] = (
        r"broke (?:again|after (?:a|one|two|three|\d+) (?:day|week|month)s?)|(?:car|van|truck|bus|train|"
        r"washer|dryer|machine|fridge|boiler|heater) broke down|"
        r"(?:doesn't|does not|won't|will not|isn't|is not|aren't|not|never) "
-       r"(?:work|working|turn on|charge|charging|load|loading|connect|connecting|start|starting)|"
+       r"(?:work|working|turn on|charge|charging|load|loading|connect|connecting)|"
+       r"(?:car|engine|it|van|truck|laptop|phone|pc|computer) (?:won't|wont|will not) start|"
        r"is down again|(?:app|site|website|server|servers|service|internet|wifi|network|system|account|"
        r"phone|line|lines|website|portal|checkout|payment|payments) (?:is|are|was) (?:down|broken|"
        r"out of service)|"
@@ -315,6 +316,7 @@ _OTHER = re.compile(r"(?:^|\W)(?:he|she|they|he's|she's|they're|his|her|their|yo
 _NEGATION = re.compile(r"(?:^|\W)(?:if|unless|whether|not|never|don't|dont|do not|didn't|didnt|did not|"
                        r"won't|wont|"
                        r"wouldn't|wouldnt|no longer|can't|cant|cannot|shouldn't|shouldnt|isn't|"
+                       r"haven't|havent|have not|hasn't|hasnt|has not|"
                        r"ain't|aint)(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
 
 
