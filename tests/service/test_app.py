@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import jsonschema
@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from enrich.registry import catalogue
 from enrich.service import WorkerPool
+from enrich.service.state import BATCHER
 
 from ._families import SERVICE_FAMILIES
 from .conftest import serve
@@ -32,6 +33,14 @@ NDJSON = {"Content-Type": "application/x-ndjson"}
 async def client(thread_pool: WorkerPool) -> AsyncIterator[TestClient[Any, Any]]:
     async with serve(thread_pool) as c:
         yield c
+
+
+async def until(condition: Callable[[], bool], limit: float = 10.0) -> None:
+    for _ in range(int(limit / 0.01)):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("condition not reached")
 
 
 async def problem(resp: Any, status: int, code: str) -> dict[str, Any]:
@@ -193,8 +202,8 @@ async def test_too_many_posts_is_413(thread_pool: WorkerPool) -> None:
 
 async def test_full_queue_answers_429_with_retry_after(thread_pool: WorkerPool) -> None:
     async with serve(thread_pool, queue_limit=2, batch_max_size=1, retry_after_seconds=7) as c:
-        slow = asyncio.ensure_future(c.post("/v1/enrich", json=[{"text": "slow:0.4"}, {"text": "slow:0.4"}]))
-        await asyncio.sleep(0.15)  # the two slow posts fill the queue
+        slow = asyncio.ensure_future(c.post("/v1/enrich", json=[{"text": "slow:0.5"}, {"text": "slow:0.5"}]))
+        await until(lambda: c.server.app[BATCHER].admitted == 2)  # the two slow posts fill the queue
         resp = await c.post("/v1/enrich", json={"text": "one more"})
         body = await problem(resp, 429, "E304")
         assert resp.headers["Retry-After"] == "7"

@@ -46,7 +46,7 @@ async def test_requests_with_different_family_selections_share_a_batch(batcher: 
 
 
 async def test_admission_is_bounded(batcher: MicroBatcher) -> None:
-    first = asyncio.ensure_future(batcher.enrich(posts("slow:0.3", "x", "y", "z", "w"), None))
+    first = asyncio.ensure_future(batcher.enrich(posts("slow:0.6", "x", "y", "z", "w"), None))
     await asyncio.sleep(0.05)
     assert batcher.admitted == 5
     with pytest.raises(Overloaded):
@@ -63,7 +63,7 @@ async def test_an_empty_queue_admits_a_request_over_the_limit(batcher: MicroBatc
 
 
 async def test_cancelled_request_is_dropped_from_the_queue(batcher: MicroBatcher) -> None:
-    running = asyncio.ensure_future(batcher.enrich(posts("slow:0.2"), None))
+    running = asyncio.ensure_future(batcher.enrich(posts("slow:0.6"), None))
     await asyncio.sleep(0.08)  # the worker is busy with it
     queued = asyncio.ensure_future(batcher.enrich(posts("never", "run"), ("svc_echo",)))
     await asyncio.sleep(0.01)
@@ -77,7 +77,7 @@ async def test_cancelled_request_is_dropped_from_the_queue(batcher: MicroBatcher
 async def test_close_fails_what_is_queued(thread_pool: WorkerPool) -> None:
     b = MicroBatcher(thread_pool, Pipeline(SERVICE_FAMILIES, kinds=("io",)), max_size=1, max_wait=0)
     b.start()
-    running = asyncio.ensure_future(b.enrich(posts("slow:0.2"), None))
+    running = asyncio.ensure_future(b.enrich(posts("slow:0.6"), None))
     await asyncio.sleep(0.05)
     queued = asyncio.ensure_future(b.enrich(posts("q"), None))
     await asyncio.sleep(0.01)
