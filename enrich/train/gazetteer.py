@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -49,7 +50,9 @@ _BRACKETS = re.compile(r"\s*[\[(].*?[\])]")
 _TYPE_WORDS = re.compile(
     r"\b(province|provincia|region|oblast|kray|krai|governorate|prefecture|state|county|district|"
     r"department|departamento|municipality|autonomous|republic|of|the|de|del|la|le|voivodeship|"
-    r"region of|city|metropolitan|special|capital|territory|federal)\b"
+    r"region of|city|metropolitan|special|capital|territory|federal|respublika|avtonomnyy|okrug|"
+    r"oblast'|kraj|wilayah|daerah|istimewa|provinsi|prefectur[ae]|comunidad|autonoma|"
+    r"autonomous community|principality|land|freistaat|comunita|regione|bundesland)\b"
 )
 
 
@@ -72,35 +75,58 @@ def _loose(name: str) -> str:
     return " ".join(_TYPE_WORDS.sub(" ", key).split())
 
 
-def _subdivision_codes(cc: str) -> dict[str, tuple[str, str]]:
-    """Loose name -> (ISO 3166-2 suffix, display name) of the top-level subdivisions of ``cc``."""
+@lru_cache(maxsize=1)
+def _translations() -> tuple[gettext.NullTranslations, ...]:
+    """ISO 3166-2 name translations of every locale pycountry ships (English first)."""
     import pycountry
 
-    out: dict[str, tuple[str, str]] = {}
+    root = Path(pycountry.LOCALES_DIR)
+    langs = sorted(p.parent.parent.name for p in root.glob("*/LC_MESSAGES/iso3166-2.mo"))
+    langs.sort(key=lambda lang: lang != "en")
+    return tuple(gettext.translation("iso3166-2", str(root), languages=[lang]) for lang in langs)
+
+
+def _subdivision_codes(cc: str) -> dict[str, tuple[str, str, bool]]:
+    """Loose name -> (ISO 3166-2 suffix, display name, top level?) of the subdivisions of ``cc``,
+    under their pycountry name and its translations in every shipped locale."""
+    import pycountry
+
+    out: dict[str, tuple[str, str, bool]] = {}
     try:
         subs = pycountry.subdivisions.get(country_code=cc) or []
     except KeyError:
         return out
-    en = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["en"], fallback=True)
-    top = [s for s in subs if s.parent_code is None]
-    for sub in top:
+    # Top-level subdivisions first, so a region and a province of the same name keep the region.
+    for sub in sorted(subs, key=lambda s: s.parent_code is not None):
         suffix = sub.code.split("-", 1)[1]
         name = _BRACKETS.sub("", sub.name).strip()
-        for variant in {name, en.gettext(sub.name), _BRACKETS.sub("", en.gettext(sub.name))}:
-            out.setdefault(_loose(variant), (suffix, name))
+        variants = {name, name.split(",")[0]}
+        for tr in _translations():
+            translated = _BRACKETS.sub("", tr.gettext(sub.name)).strip()
+            variants.update((translated, translated.split(",")[0]))
+        for variant in variants:
+            key = _loose(variant)
+            if key:
+                out.setdefault(key, (suffix, name, sub.parent_code is None))
     return out
 
 
-def _match_admin1(english: str, table: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
+def _match_admin1(english: str, table: dict[str, tuple[str, str, bool]]) -> tuple[str, str] | None:
     key = _loose(english)
     if key in table:
-        return table[key]
-    best, best_ratio = None, 0.0
-    for cand, value in table.items():
+        return table[key][:2]
+    # Fuzzy, top-level only, and only when one subdivision is clearly closest ("Wuerttemberg").
+    scores: dict[str, tuple[float, tuple[str, str]]] = {}
+    for cand, (suffix, name, top) in table.items():
+        if not top:
+            continue
         ratio = SequenceMatcher(None, key, cand).ratio()
-        if ratio > best_ratio:
-            best, best_ratio = value, ratio
-    return best if best_ratio >= 0.8 else None
+        if ratio > scores.get(suffix, (0.0, ("", "")))[0]:
+            scores[suffix] = (ratio, (suffix, name))
+    ranked = sorted(scores.values(), reverse=True)
+    if ranked and ranked[0][0] >= 0.85 and (len(ranked) == 1 or ranked[1][0] < ranked[0][0] - 0.1):
+        return ranked[0][1]
+    return None
 
 
 def _tz_offsets(name: str) -> tuple[int, int]:
@@ -259,7 +285,7 @@ def build(data: Path | None, out: Path) -> dict[str, Any]:
     # --- admin1: GeoNames admin1 groups named in English, matched to ISO 3166-2 ---------------
     admin1_table: list[list[Any]] = []  # [country index, ISO suffix, English name]
     group_index: dict[tuple[str, str], int] = {}
-    iso_tables: dict[str, dict[str, tuple[str, str]]] = {}
+    iso_tables: dict[str, dict[str, tuple[str, str, bool]]] = {}
     for (cc, gcode), votes in sorted(admin1_votes.items()):
         english = votes.most_common(1)[0][0]
         if cc == "US":
@@ -388,7 +414,7 @@ def build(data: Path | None, out: Path) -> dict[str, Any]:
         if iso:
             b.name(iso, row, b.codes)
             table = iso_tables.get(cc) or {}
-            for _key, (suffix, native) in table.items():
+            for _key, (suffix, native, _top) in table.items():
                 if suffix == iso:
                     b.name(native, row)
     for code, state in us_states.items():
