@@ -50,12 +50,30 @@ def _family_options(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .batch.run import run_files
+    from .batch.run import run_files, run_job_cli
 
-    return run_files(
-        inputs=args.inputs or ["-"], output=args.output, families=_families(args.families),
-        dead_letter=args.dead_letter, fmt=args.format, batch_size=args.batch_size,
-        progress=args.progress, options=_family_options(args),
+    if args.workers < 1 or args.batch_size < 1 or (args.shard_lines is not None and args.shard_lines < 1):
+        print("enrich run: --workers, --batch-size and --shard-lines must be at least 1", file=sys.stderr)
+        return 2
+    if args.out_dir is None:
+        if args.scheduler or args.shard_lines is not None or args.no_resume:
+            print("enrich run: --scheduler, --shard-lines and --no-resume need --out-dir DIR",
+                  file=sys.stderr)
+            return 2
+        return run_files(
+            inputs=args.inputs or ["-"], output=args.output, families=_families(args.families),
+            dead_letter=args.dead_letter, fmt=args.format, batch_size=args.batch_size,
+            progress=args.progress, options=_family_options(args), workers=args.workers,
+        )
+    if args.output != "-" or (args.dead_letter and args.dead_letter != "dead"):
+        print("enrich run: with --out-dir the output goes to DIR/out (and DIR/dead with "
+              "--dead-letter dead); drop -o", file=sys.stderr)
+        return 2
+    return run_job_cli(
+        args.out_dir, args.inputs, _families(args.families), dead_letter=bool(args.dead_letter),
+        fmt=args.format, batch_size=args.batch_size, progress=args.progress, options=_family_options(args),
+        workers=args.workers, scheduler=args.scheduler, shard_lines=args.shard_lines,
+        resume=not args.no_resume,
     )
 
 
@@ -115,6 +133,20 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--format", default="auto",
                      choices=["auto", "jsonl", "json", "csv", "tweets_js", "text"])
     run.add_argument("--batch-size", type=int, default=256)
+    run.add_argument("--workers", type=int, default=1, metavar="N",
+                     help="worker processes, each loading the pipeline once (default 1: this process); "
+                          "with --scheduler: workers of a `local` Dask cluster")
+    job = run.add_argument_group("sharded, resumable jobs")
+    job.add_argument("--out-dir", metavar="DIR",
+                     help="run as a job in DIR: the input cut into shards, each written atomically with a "
+                          "manifest; running again resumes (see docs/batch.md)")
+    job.add_argument("--shard-lines", type=int, metavar="N",
+                     help="records per shard of a JSONL/text file (default 50000; other formats and "
+                          "gzip files are one shard per file)")
+    job.add_argument("--no-resume", action="store_true",
+                     help="refuse to continue a job already in DIR (the default resumes it)")
+    job.add_argument("--scheduler", metavar="tcp://HOST:PORT|local",
+                     help="run the shards on a Dask cluster (`local` starts a LocalCluster of --workers)")
     prog = run.add_mutually_exclusive_group()
     prog.add_argument("--progress", dest="progress", action="store_true", default=None,
                       help="force a progress bar (default: when stderr is a terminal)")
