@@ -3,7 +3,7 @@
 Rules over the text (``rules.py``): want/plan to buy, bought/own, recommend, complain, ask a
 question, churn/quit, sell, and price mentions with amount and currency (``money.py``). Each
 item carries the object phrase (product, brand or service), who holds the intent, a confidence
-from the rule's measured precision band, the cue and offsets into ``enrichment.post.text``.
+set per rule, the cue and offsets into ``enrichment.post.text``.
 
 No part-of-speech tagger: regular expressions keep the family at tens of thousands of posts
 per second, and the precision measured on a hand-written sample is in docs/accuracy.md.
@@ -52,8 +52,9 @@ class IntentFamily(Family):
           "Who holds the intent: first_person (the author) or other (someone the author "
           "mentions); null when unknown.", enum=SPEAKERS),
         A("intent.items[].confidence", "probability",
-          "Confidence of the item, from the rule's precision band on the labelled sample.",
-          nullable=False),
+          "Confidence set per rule (stronger cues score higher, implicit subjects and missing "
+          "objects lower). Not calibrated: measured precision on real tweets is about 0.75 "
+          "(docs/accuracy.md).", nullable=False),
         A("intent.items[].start", "integer", "Start offset (code points) of the cue and object "
           "span in enrichment.post.text.", nullable=False, minimum=0),
         A("intent.items[].end", "integer", "End offset (exclusive) of the span.", nullable=False,
