@@ -46,7 +46,7 @@ def count_outcomes(request: web.Request, records: Sequence[dict[str, Any]]) -> N
 
 
 def overload_problem(settings: ServiceSettings, batcher: MicroBatcher) -> Problem:
-    retry = str(settings.retry_after_seconds)
+    retry = str(batcher.retry_after(settings.retry_after_seconds))
     return Problem(ErrorCode.OVERLOADED, retry_after=retry, headers={"Retry-After": retry},
                    extra={"queued_posts": batcher.admitted, "queue_limit": batcher.limit})
 

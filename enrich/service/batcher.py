@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections import deque
 from collections.abc import Sequence
@@ -27,6 +28,8 @@ from ..post import Post
 from .pool import BatchResult, Families, Group, NotReady, PoolClosed, Unavailable, WorkerCrashed, WorkerPool
 
 log = logging.getLogger(__name__)
+
+RATE_WINDOW = 10.0  # seconds of answered batches the Retry-After estimate looks at
 
 
 class Overloaded(Exception):
@@ -85,6 +88,7 @@ class MicroBatcher:
         self._room = asyncio.Event()
         self._dispatcher: asyncio.Task[None] | None = None
         self._batches: set[asyncio.Task[None]] = set()
+        self._answered: deque[tuple[float, int]] = deque()  # (when, posts) over the last RATE_WINDOW
         self.closed = False
 
     @property
@@ -109,6 +113,24 @@ class MicroBatcher:
         self._fail_queued(PoolClosed("service is shutting down"))
         if self._batches:
             await asyncio.gather(*self._batches, return_exceptions=True)
+
+    def drain_rate(self) -> float | None:
+        """Posts answered per second over the last ``RATE_WINDOW`` seconds (None: no data)."""
+        self._forget_old(time.monotonic())
+        if not self._answered:
+            return None
+        return sum(n for _, n in self._answered) / RATE_WINDOW
+
+    def retry_after(self, minimum: int, maximum: int = 60) -> int:
+        """Seconds until the queue has likely drained, from the recent drain rate."""
+        rate = self.drain_rate()
+        if not rate:
+            return minimum
+        return max(minimum, min(maximum, math.ceil(self._admitted / rate)))
+
+    def _forget_old(self, now: float) -> None:
+        while self._answered and self._answered[0][0] < now - RATE_WINDOW:
+            self._answered.popleft()
 
     def has_room(self, n: int) -> bool:
         # An empty queue admits any request, so one request over ``limit`` is never refused
@@ -270,6 +292,9 @@ class MicroBatcher:
                     piece.job.fail(exc)
                 return
             timings = await self._finish(groups, payload, result)
+            now = time.monotonic()
+            self._answered.append((now, size))
+            self._forget_old(now)
             if self.observer is not None:
                 self.observer.batch_done(size, timings)
         finally:

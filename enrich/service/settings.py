@@ -42,8 +42,10 @@ class ServiceSettings(BaseSettings):
     queue_limit: int = Field(
         default=2048, ge=1,
         description="Most posts admitted and not yet answered; beyond it requests get 429.")
-    retry_after_seconds: int = Field(default=1, ge=1, le=3600,
-                                     description="Retry-After sent with 429 and 503 answers.")
+    retry_after_seconds: int = Field(
+        default=1, ge=1, le=3600,
+        description="Retry-After of 503 answers, and the least one of 429 answers (which estimate "
+                    "when the queue will have drained from the rate of the last 10 s, up to 60 s).")
     batch_timeout_seconds: float = Field(
         default=60.0, gt=0,
         description="A worker busy longer than this on one micro-batch is killed and restarted.")

@@ -87,3 +87,20 @@ async def test_close_fails_what_is_queued(thread_pool: WorkerPool) -> None:
         await queued
     with pytest.raises(PoolClosed):
         await b.enrich(posts("late"), None)
+
+
+async def test_retry_after_follows_the_drain_rate(thread_pool: WorkerPool) -> None:
+    b = MicroBatcher(thread_pool, Pipeline(SERVICE_FAMILIES, kinds=("io",)), max_size=64, max_wait=0)
+    b.start()
+    try:
+        assert b.retry_after(2) == 2  # nothing answered yet: the configured least value
+        await b.enrich(posts(*("x" * 20)), None)  # 20 posts in the 10 s window: 2 posts/s
+        pending = asyncio.ensure_future(b.enrich(posts("slow:0.6", *("y" * 9)), None))
+        await asyncio.sleep(0.05)
+        assert b.admitted == 10
+        assert b.retry_after(1) == 5
+        assert b.retry_after(1, maximum=3) == 3
+        assert b.retry_after(7) == 7
+        await pending
+    finally:
+        await b.close()
