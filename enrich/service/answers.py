@@ -3,6 +3,7 @@ outcomes, and the problems for an overloaded or failing pool (shared by JSON and
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,12 +11,25 @@ from aiohttp import web
 
 from ..enricher import output_record
 from ..errors import ErrorCode, ErrorRecord
+from ..io import normalize
 from ..post import Post
 from .batcher import MicroBatcher
 from .pool import Families, WorkerCrashed
 from .problems import Problem
 from .settings import ServiceSettings
 from .state import BATCHER, METRICS
+
+log = logging.getLogger(__name__)
+
+
+def normalize_record(record: Any, position: int) -> list[Post | ErrorRecord]:
+    """``enrich.io.normalize``, with a bug in an adapter costing this record only."""
+    try:
+        return normalize(record, position)
+    except Exception as exc:
+        log.exception("normalize raised on record %d", position)
+        return [ErrorRecord(ErrorCode.INTERNAL_ERROR, position=position,
+                            detail=f"input adapter failed: {type(exc).__name__}")]
 
 
 async def enrich_slots(request: web.Request, slots: Sequence[Post | ErrorRecord], families: Families,

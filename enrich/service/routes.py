@@ -8,10 +8,9 @@ import orjson
 from aiohttp import web
 
 from ..errors import EnrichError, ErrorCode, ErrorRecord
-from ..io import normalize
 from ..post import Post
 from ..registry import catalogue, family_classes, family_docs
-from .answers import count_outcomes, enrich_slots, overload_problem, unavailable_problem
+from .answers import count_outcomes, enrich_slots, normalize_record, overload_problem, unavailable_problem
 from .batcher import Overloaded
 from .middlewares import NDJSON_TYPES
 from .pool import Families, Unavailable, WorkerCrashed
@@ -78,7 +77,7 @@ async def enrich_handler(request: web.Request) -> web.StreamResponse:
         raise Problem(ErrorCode.TOO_MANY_POSTS, count=len(records), limit=settings.max_posts)
     slots: list[Post | ErrorRecord] = []
     for position, record in enumerate(records):
-        slots.extend(normalize(record, position))
+        slots.extend(normalize_record(record, position))
     n_posts = sum(isinstance(s, Post) for s in slots)
     if n_posts > settings.max_posts:  # API pages expand to several posts each
         raise Problem(ErrorCode.TOO_MANY_POSTS, count=n_posts, limit=settings.max_posts)

@@ -21,9 +21,8 @@ import orjson
 from aiohttp import web
 
 from ..errors import ErrorCode, ErrorRecord
-from ..io import normalize
 from ..post import Post
-from .answers import count_outcomes, enrich_slots, overload_problem, unavailable_code
+from .answers import count_outcomes, enrich_slots, normalize_record, overload_problem, unavailable_code
 from .pool import Families, Unavailable, WorkerCrashed
 from .problems import error_item
 from .state import BATCHER, SETTINGS
@@ -116,7 +115,7 @@ async def _enrich_chunk(request: web.Request, batch: list[Line], families: Famil
         except orjson.JSONDecodeError as exc:
             slots.append(ErrorRecord(ErrorCode.INVALID_JSON, position=position, detail=str(exc)))
             continue
-        slots.extend(normalize(record, position))
+        slots.extend(normalize_record(record, position))
     try:
         out = await enrich_slots(request, slots, families, wait=True)
     except (WorkerCrashed, Unavailable) as exc:

@@ -426,3 +426,22 @@ async def test_a_bug_costs_the_request_not_the_server(thread_pool: WorkerPool,
         assert [ln["error"]["code"] for ln in lines] == ["E309", "E102"]
         monkeypatch.undo()
         assert (await c.post("/v1/enrich", json={"text": "a"})).status == 200
+
+
+async def test_an_adapter_bug_costs_only_its_record(client: TestClient[Any, Any],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import enrich.service.answers as answers
+
+    real = answers.normalize
+
+    def flaky(record: Any, position: int | None = None, source: str | None = None) -> Any:
+        if record == {"text": "explode"}:
+            raise ValueError("adapter bug on purpose")
+        return real(record, position)
+
+    monkeypatch.setattr(answers, "normalize", flaky)
+    out = await (await client.post("/v1/enrich", json=[{"text": "ok"}, {"text": "explode"}])).json()
+    assert "enrichment" in out[0] and out[1]["error"]["code"] == "E309"
+    resp = await client.post("/v1/enrich", data=b'{"text": "explode"}\n{"text": "ok"}\n', headers=NDJSON)
+    lines = [orjson.loads(line) for line in (await resp.read()).splitlines()]
+    assert lines[0]["error"]["code"] == "E309" and "enrichment" in lines[1]
