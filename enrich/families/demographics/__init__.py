@@ -21,12 +21,13 @@ from ...attributes import Attribute as A
 from ...errors import NotConfigured
 from ...family import Family, FamilySettings, Item
 from ...modelstore import model_dir
+from ...post import Post
 from ...registry import register
 from . import _age
 from ._cache import LRU
 from ._cues import BioCues, bio_cues, sensitive_cues
 from ._features import description_features, handle_features, text_features
-from ._model import AuthorModel, stack_vector
+from ._model import AuthorModel, meta_vector, stack_vector
 from ._names import NameHit, NameLexicon
 from ._privacy import pseudonym
 
@@ -170,6 +171,7 @@ class DemographicsFamily(Family):
             else self.model.brand_threshold
         self._key = s.pseudonym_key.get_secret_value().encode() if s.pseudonym_key else b""
         self.cache: LRU[_Profile] = LRU(s.cache_size)
+        self._ratios: dict[tuple[str, int], np.ndarray | None] = {}
 
     def model_name(self) -> str | None:
         model = getattr(self, "model", None)
@@ -222,10 +224,8 @@ class DemographicsFamily(Family):
         ev = _age.extract(bio, ref_year)
         ratio = None
         evidence = list(ev.cues)
-        if name is not None:
-            share = self.names.birth_year_share(name.name)
-            if share is not None:
-                ratio = _age.name_bracket_ratio(share, self.names.base_share, self.names.years, ref_year)
+        if name is not None and ev.distributions:
+            ratio = self._name_ratio(name.name, ref_year)
         out: dict[str, Any] = {"bracket": None, "probabilities": None,
                                "self_reported": ev.age, "evidence": evidence, "reason": None}
         if not ev.distributions:
@@ -245,6 +245,16 @@ class DemographicsFamily(Family):
         else:
             out["reason"] = f"age cues too vague (best bracket p={post[best]:.2f})"
         return out
+
+    def _name_ratio(self, name: str, ref_year: int) -> np.ndarray | None:
+        key = (name, ref_year)
+        if key not in self._ratios:
+            share = self.names.birth_year_share(name)
+            self._ratios[key] = None if share is None else _age.name_bracket_ratio(
+                share, self.names.base_share, self.names.years, ref_year)
+            if len(self._ratios) > 20_000:  # bounded: names x years seen by this worker
+                self._ratios.clear()
+        return self._ratios[key]
 
     @staticmethod
     def _bio(cues: BioCues) -> dict[str, Any]:
@@ -268,10 +278,11 @@ class DemographicsFamily(Family):
         ref_year = post.created_at.year if post.created_at else this_year
         prof = self._profile(item, ref_year)
         text = post.text or ""
-        logp = self.model.text_logp(prof.score, self.model.partial(text_features(text)))
+        logp, brand_logit = self.model.text_scores(prof.score, self.model.partial(text_features(text)))
         cues = prof.cues
-        probs = self.model.stack(stack_vector(logp, prof.name, prof.honorific,
-                                              cues.pronoun_signal, cues.role_score))
+        probs = self.model.stack(stack_vector(logp, brand_logit, prof.name, prof.honorific,
+                                              cues.pronoun_signal, cues.role_score)
+                                 + self._meta(post, this_year))
         p_org = float(probs[2])
         is_org = p_org >= self.org_t
         pseud = bool(self.cfg.pseudonymize)
@@ -288,7 +299,20 @@ class DemographicsFamily(Family):
             "sensitive": dict(prof.sensitive),
         }
 
-    def _gender(self, prof: _Profile, probs: np.ndarray, is_org: bool, has_text: bool,
+    @staticmethod
+    def _meta(post: Post, this_year: int) -> list[float]:
+        a = post.author
+        if a is None:
+            return meta_vector(None, None, None, None)
+        years = None
+        if a.created_at is not None:
+            ref = post.created_at or dt.datetime(this_year, 7, 1, tzinfo=dt.UTC)
+            created = a.created_at if a.created_at.tzinfo else a.created_at.replace(tzinfo=dt.UTC)
+            ref = ref if ref.tzinfo else ref.replace(tzinfo=dt.UTC)
+            years = (ref - created).total_seconds() / (365.25 * 86400)
+        return meta_vector(a.likes_count, a.posts_count, years, a.default_profile)
+
+    def _gender(self, prof: _Profile, probs: list[float], is_org: bool, has_text: bool,
                 pseud: bool) -> dict[str, Any]:
         cues = prof.cues
         evidence: list[str] = []

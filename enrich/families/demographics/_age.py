@@ -54,6 +54,14 @@ _STAGES: tuple[tuple[str, re.Pattern[str], tuple[float, ...]], ...] = (
 )
 
 
+# Cheap gates before the dozen patterns above: numeric cues need a digit ("thirty-something"
+# aside), life-stage cues one of these stems.
+_DIGIT = re.compile(r"\d")
+_GATE = re.compile(r"grand|gramma|nana|retire|pension|school|grade|teen|ph\.?d|grad|doctoral|"
+                   r"student|freshman|sophomore|college|universit|\buni\b|undergrad|mom|mum|moth|"
+                   r"mama|dad|fath|papa|parent|something|retir", re.I)
+
+
 @dataclass(slots=True)
 class AgeEvidence:
     age: int | None = None  # self-reported (or derived from a birth year)
@@ -92,6 +100,16 @@ def extract(description: str | None, ref_year: int) -> AgeEvidence:
     ev = AgeEvidence()
     if not description:
         return ev
+    has_digit = _DIGIT.search(description) is not None
+    has_word = _GATE.search(description) is not None
+    if has_digit:
+        _numeric(description, ref_year, ev)
+    if has_word:
+        _words(description, ev)
+    return ev
+
+
+def _numeric(description: str, ref_year: int, ev: AgeEvidence) -> None:
     for pattern in _AGE:
         m = pattern.search(description)
         if m:
@@ -117,6 +135,9 @@ def extract(description: str | None, ref_year: int) -> AgeEvidence:
         if 10 <= age <= 89:
             ev.cues.append(f"class_of:{year}")
             ev.distributions.append(_range(age - 1, age + 1))
+
+
+def _words(description: str, ev: AgeEvidence) -> None:
     m = _DECADE.search(description)
     if m:
         word = m.group(1).lower()
@@ -129,7 +150,6 @@ def extract(description: str | None, ref_year: int) -> AgeEvidence:
                 continue
             ev.cues.append(name)
             ev.distributions.append(np.asarray(dist) + 0.005)
-    return ev
 
 
 def name_bracket_ratio(share: np.ndarray, base: np.ndarray, years: np.ndarray,

@@ -253,6 +253,11 @@ class BioCues:
     words: list[str] = field(default_factory=list)
 
 
+# One set lookup per bio word decides whether any lexicon needs consulting (hot path).
+_ANY_CUE = frozenset(FEMALE_ROLES | MALE_ROLES | OCCUPATIONS.keys() | RELATIONSHIP.keys()
+                     | INTERESTS.keys())
+
+
 def _dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
@@ -262,8 +267,9 @@ def bio_cues(description: str | None) -> BioCues:
     if not description:
         return cues
     low = description.lower()
-    for m in _PRONOUN_SET.finditer(low):
-        cues.pronouns.append("/".join(g for g in m.groups() if g))
+    if "/" in low:
+        for m in _PRONOUN_SET.finditer(low):
+            cues.pronouns.append("/".join(g for g in m.groups() if g))
     if cues.pronouns:
         first = cues.pronouns[0].split("/")[0]
         cues.pronoun_signal = {"she": 1, "he": -1}.get(first, 0)
@@ -274,6 +280,8 @@ def bio_cues(description: str | None) -> BioCues:
     cues.words = words
     score = 0
     for i, w in enumerate(words):
+        if w not in _ANY_CUE:
+            continue
         prev = words[i - 1] if i else ""
         if w in FEMALE_ROLES or w in MALE_ROLES:
             if prev in _POSSESSIVE:
@@ -295,7 +303,7 @@ def bio_cues(description: str | None) -> BioCues:
             cues.interests.append(interest)
     cues.role_score = max(-3, min(3, score))
     cues.parent = bool(_PARENT.search(low))
-    cues.hashtags = _dedupe(re.findall(r"#(\w+)", description))[:10]
+    cues.hashtags = _dedupe(re.findall(r"#(\w+)", description))[:10] if "#" in description else []
     for tag in cues.hashtags:
         interest = INTERESTS.get(tag.lower())
         if interest:

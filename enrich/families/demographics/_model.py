@@ -1,5 +1,6 @@
-"""The author classifier: a linear text model over sparse features plus a logistic stacker
-that combines it with name priors and bio cues into calibrated female/male/brand probabilities.
+"""The author classifier: linear text models over sparse features (3-class female/male/brand,
+and binary brand-vs-person; weight columns 0-2 and 3) plus a logistic stacker that combines
+them with name priors, bio cues and account metadata into calibrated probabilities.
 
 Trained by ``python -m enrich.train.demographics``; weights in ``models/demographics/``
 (``text_model.npz`` + ``stacker.json``), no pickle.
@@ -17,8 +18,15 @@ import numpy as np
 from ._names import NameHit
 
 CLASSES = ("female", "male", "brand")
-STACK_FEATURES = ("text_fm", "text_brand", "name_logit", "name_logit_word", "name_logit_rare",
-                  "has_name", "honorific", "pronoun", "role")
+EVIDENCE_FEATURES = ("text_fm", "text_brand", "brand_logit", "name_logit", "name_logit_word",
+                     "name_logit_rare", "has_name", "honorific", "pronoun", "role")
+# Account metadata a post may carry (v1 user objects do; a bare handle + bio + post does not).
+# Each group has a presence flag; training masks groups at random so the stacker also learns
+# to do without them.
+META_FEATURES = ("has_counts", "log_likes", "log_posts", "likes_minus_posts", "has_age",
+                 "log_account_years", "has_theme", "default_profile")
+META_GROUPS = ((0, 1, 2, 3), (4, 5), (6, 7))
+STACK_FEATURES = EVIDENCE_FEATURES + META_FEATURES
 
 
 def _logit(p: float) -> float:
@@ -26,21 +34,36 @@ def _logit(p: float) -> float:
     return math.log(p / (1.0 - p))
 
 
-def stack_vector(text_logp: Iterable[float], name: NameHit | None, honorific: int,
-                 pronoun: int, role: int) -> list[float]:
-    """Dense stacker inputs; ``text_logp`` are the text model's log-probabilities."""
+def stack_vector(text_logp: Iterable[float], brand_logit: float, name: NameHit | None,
+                 honorific: int, pronoun: int, role: int) -> list[float]:
+    """Dense stacker inputs: the text model's log-probabilities, the binary brand model's
+    logit, and the name / honorific / pronoun / role-word evidence."""
     lf, lm, lb = text_logp
     person = max(lf, lm) + math.log1p(math.exp(-abs(lf - lm)))
     nl = _logit(name.p_female) if name is not None else 0.0
-    return [lf - lm, lb - person, nl,
+    return [lf - lm, lb - person, brand_logit, nl,
             nl if name is not None and name.common_word else 0.0,
             nl if name is not None and name.log10_count < 3.0 else 0.0,
             1.0 if name is not None else 0.0, float(honorific), float(pronoun), float(role)]
 
 
-def log_softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max()
-    return z - math.log(float(np.exp(z).sum()))
+def meta_vector(likes: int | None, posts: int | None, account_years: float | None,
+                default_profile: bool | None) -> list[float]:
+    out = [0.0] * len(META_FEATURES)
+    if likes is not None and posts is not None:
+        ll, lp = math.log1p(max(likes, 0)), math.log1p(max(posts, 0))
+        out[0:4] = [1.0, ll, lp, ll - lp]
+    if account_years is not None:
+        out[4:6] = [1.0, math.log1p(max(account_years, 0.0))]
+    if default_profile is not None:
+        out[6:8] = [1.0, 1.0 if default_profile else 0.0]
+    return out
+
+
+def _log_softmax(z: list[float]) -> list[float]:
+    top = max(z)
+    norm = top + math.log(sum(math.exp(x - top) for x in z))
+    return [x - norm for x in z]
 
 
 class AuthorModel:
@@ -57,19 +80,26 @@ class AuthorModel:
             raise ValueError("stacker.json does not match this code's classes/features")
         self.stack_coef = np.asarray(meta["coef"], dtype=np.float64)
         self.stack_bias = np.asarray(meta["intercept"], dtype=np.float64)
+        self._coef_rows = self.stack_coef.tolist()
+        self._bias_list = self.stack_bias.tolist()
         self.gender_threshold = float(meta["gender_threshold"])
         self.brand_threshold = float(meta["brand_threshold"])
         self.version = str(meta.get("version", "1"))
 
     def partial(self, features: Iterable[str]) -> np.ndarray:
-        idx = [i for i in (self.index.get(f) for f in features) if i is not None]
+        get = self.index.get
+        idx = [i for f in features if (i := get(f)) is not None]
         if not idx:
-            return np.zeros(len(CLASSES))
+            return np.zeros(self.weights.shape[1])
         return self.weights[idx].sum(axis=0)
 
-    def text_logp(self, profile_score: np.ndarray, post_score: np.ndarray) -> np.ndarray:
-        return log_softmax(self.bias + profile_score + post_score)
+    def text_scores(self, profile_score: np.ndarray, post_score: np.ndarray) -> tuple[list[float], float]:
+        """(log-probabilities of the 3-class text model, logit of the binary brand model)."""
+        z = (self.bias + profile_score + post_score).tolist()
+        return _log_softmax(z[:3]), z[3]
 
-    def stack(self, vector: list[float]) -> np.ndarray:
-        z = self.stack_coef @ np.asarray(vector) + self.stack_bias
-        return np.exp(log_softmax(z))
+    def stack(self, vector: list[float]) -> list[float]:
+        # Plain Python: numpy's per-call overhead dominates on 3 x 9 numbers.
+        z = [b + sum(c * v for c, v in zip(row, vector, strict=True))
+             for row, b in zip(self._coef_rows, self._bias_list, strict=True)]
+        return [math.exp(x) for x in _log_softmax(z)]
