@@ -222,7 +222,8 @@ class TopicMatcher:
             for tok in tokenize(unicodedata.normalize("NFC", text)):
                 senses = self.lexicon.senses.get(tok.text)
                 if senses and tok.text in words and norm in senses:
-                    add(senses[norm], f"{tok.text} ({norm})", self.lexicon.weights["strong"])
+                    # medium, not strong: the NER label can be wrong ("Jordan" the location)
+                    add(senses[norm], f"{tok.text} ({norm})", self.lexicon.weights["medium"])
 
 
 @lru_cache(maxsize=4)
