@@ -44,6 +44,9 @@ def dask_runner(scheduler: str, workers: int) -> Runner:
 
         # Subclassing here keeps `distributed` an import of this backend only.
         plugin_cls = type("EnrichEnginePlugin", (EnginePlugin, WorkerPlugin), {})
+        if logging.getLogger().getEffectiveLevel() >= logging.WARNING:
+            # distributed logs every worker start and stop at INFO: keep the job's stderr readable
+            logging.getLogger("distributed").setLevel(logging.WARNING)
         cluster = None
         if scheduler == "local":
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=workers > 1,

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
-import multiprocessing
 import os
 import sys
 import time
@@ -40,7 +39,7 @@ from .shard import (
     sha256_file,
 )
 from .sources import ShardSpec, expand_inputs, plan_file
-from .worker import RunConfig, init_pool_worker
+from .worker import RunConfig, init_pool_worker, pool_context
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +78,8 @@ def _source_info(path: str) -> dict[str, Any]:
 
 
 def plan_job(inputs: list[str], config: RunConfig, shard_lines: int) -> dict[str, Any]:
-    sources = list(expand_inputs(inputs))
+    # absolute, so the job resumes from any working directory
+    sources = [s if s == "-" else os.path.abspath(s) for s in expand_inputs(inputs)]
     if not sources:
         raise JobError("no input files")
     shards: list[ShardSpec] = []
@@ -94,7 +94,7 @@ def plan_job(inputs: list[str], config: RunConfig, shard_lines: int) -> dict[str
     return {
         "enrich_version": __version__,
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "inputs": inputs,
+        "inputs": [os.path.abspath(i) for i in inputs],
         "sources": infos,
         "format": config.fmt,
         "families": config.family_list,
@@ -107,7 +107,7 @@ def plan_job(inputs: list[str], config: RunConfig, shard_lines: int) -> dict[str
 
 
 def _check_resumable(job: dict[str, Any], inputs: list[str] | None, config: RunConfig) -> None:
-    if inputs and list(inputs) != job["inputs"]:
+    if inputs and [os.path.abspath(i) for i in inputs] != job["inputs"]:
         raise JobError(f"the job in this folder reads {job['inputs']}, not {inputs}")
     if config.family_list is not None and config.family_list != job["families"]:
         raise JobError(f"the job in this folder runs families {job['families']}, not {config.family_list}")
@@ -174,7 +174,7 @@ def run_inline(specs: list[ShardSpec], job_dir: str, config: RunConfig,
 def pool_runner(workers: int) -> Runner:
     def run(specs: list[ShardSpec], job_dir: str, config: RunConfig,
             done: Done, failed: Failed) -> None:
-        ctx = multiprocessing.get_context("forkserver")
+        ctx = pool_context()
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx, initializer=init_pool_worker,
                                                     initargs=(config,)) as pool:
             futures = {pool.submit(run_shard, spec, job_dir, config): spec for spec in specs}

@@ -9,7 +9,6 @@ chunks are in flight, so memory stays bounded however large the input.
 from __future__ import annotations
 
 import concurrent.futures
-import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -17,7 +16,7 @@ from typing import IO
 
 from .engine import RunStats
 from .progress import Progress
-from .worker import ChunkResult, RawRecord, RunConfig, enrich_chunk, init_pool_worker
+from .worker import ChunkResult, RawRecord, RunConfig, enrich_chunk, init_pool_worker, pool_context
 
 
 def _chunks(records: Iterable[RawRecord], size: int) -> Iterator[list[RawRecord]]:
@@ -29,7 +28,7 @@ def _chunks(records: Iterable[RawRecord], size: int) -> Iterator[list[RawRecord]
 def run_parallel(records: Iterable[RawRecord], out: IO[bytes], dead: IO[bytes] | None, config: RunConfig,
                  workers: int, bar: Progress, chunk_size: int = 1000) -> RunStats:
     stats = RunStats()
-    ctx = multiprocessing.get_context("forkserver")
+    ctx = pool_context()
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx, initializer=init_pool_worker,
                                                 initargs=(config,)) as pool:
         inflight: deque[concurrent.futures.Future[ChunkResult]] = deque()

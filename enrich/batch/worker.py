@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
+import multiprocessing.context
 import multiprocessing.util
 import os
 import threading
@@ -78,6 +80,14 @@ def close_engines() -> None:
         for engine in _engines.values():
             engine.close()
         _engines.clear()
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """Worker processes fork from a server that imported the families once (see ``preload``);
+    plain ``fork`` is unsafe next to the I/O and progress threads of the parent."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["enrich.batch.preload"])
+    return ctx
 
 
 def init_pool_worker(config: RunConfig) -> None:
