@@ -15,7 +15,10 @@ import sys
 from typing import Any
 
 from aiohttp import web
+from pydantic import ValidationError
 
+from ..errors import EnrichError
+from ..registry import get_family
 from .app import create_app
 from .settings import ServiceSettings
 
@@ -67,8 +70,14 @@ def settings_from_args(args: argparse.Namespace) -> ServiceSettings:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run the service until a signal stops it; returns the exit status."""
-    settings = settings_from_args(args)
+    """Run the service until a signal stops it; returns the exit status (2: bad settings)."""
+    try:
+        settings = settings_from_args(args)
+        for name in settings.families or ():
+            get_family(name)
+    except (ValidationError, EnrichError) as exc:
+        sys.stderr.write(f"enrich serve: {exc}\n")
+        return 2
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)

@@ -36,6 +36,17 @@ def test_options_override_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
     assert s.port == 8123 and s.shutdown_timeout_seconds == 3
 
 
+def test_bad_settings_exit_2_with_a_message(capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from enrich.service.cli import main
+
+    assert main(parse("--families", "post,no_such_family")) == 2
+    assert "no_such_family" in capsys.readouterr().err
+    monkeypatch.setenv("ENRICH_SERVICE_QUEUE_LIMIT", "lots")
+    assert main(parse()) == 2
+    assert "queue_limit" in capsys.readouterr().err
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
