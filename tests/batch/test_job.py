@@ -13,6 +13,8 @@ from enrich.batch.job import JobError, job_outputs, run_job
 from enrich.batch.run import run_files
 from enrich.batch.shard import sha256_file
 from enrich.batch.worker import RunConfig
+from enrich.errors import ErrorRecord
+from enrich.post import Post
 
 from .conftest import FAMILIES
 
@@ -65,7 +67,8 @@ def test_dead_letter_job_keeps_error_records_apart(posts_file: Path, tmp_path: P
     job = tmp_path / "job"
     run_job(str(job), [str(posts_file)], RunConfig.make(FAMILIES, None, dead_letter=True), shard_lines=30,
             progress=False)
-    dead = [orjson.loads(x) for p in sorted((job / "dead").glob("*.jsonl")) for x in p.read_bytes().splitlines()]
+    files = sorted((job / "dead").glob("*.jsonl"))
+    dead = [orjson.loads(x) for p in files for x in p.read_bytes().splitlines()]
     assert [d["error"]["position"] for d in dead] == [8, 17, 26, 35, 44, 53]
     out = _concat(job).splitlines()
     assert len(out) == 54 and all(b'"enrichment"' in x for x in out)
@@ -89,7 +92,7 @@ def test_a_shard_that_loses_a_record_is_not_marked_done(posts_file: Path, tmp_pa
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     real = sources.normalize
 
-    def lossy(record: object, pos: int | None = None, source: str | None = None) -> list[object]:
+    def lossy(record: object, pos: int | None = None, source: str | None = None) -> list[Post | ErrorRecord]:
         return [] if pos == 20 else real(record, pos, source)
 
     monkeypatch.setattr(sources, "normalize", lossy)

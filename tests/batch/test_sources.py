@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +19,7 @@ def _key(rec: InputRecord) -> tuple[int | None, list[object]]:
 
 
 def _whole_and_sharded(path: Path, shard_lines: int) -> tuple[list[object], list[object], list[int | None]]:
-    whole = [_key(r) for r in iter_records([str(path)])]
+    whole: list[object] = [_key(r) for r in iter_records([str(path)])]
     sharded: list[object] = []
     sizes: list[int | None] = []
     for spec in plan_file(str(path), 0, "auto", shard_lines):
@@ -56,7 +57,7 @@ def test_gzip_and_csv_are_one_shard_each(tmp_path: Path) -> None:
 
 _line = st.one_of(
     st.just(b""), st.just(b"   "), st.just(b"{broken"), st.just(b"[1, 2]"),
-    st.text(min_size=1, max_size=30).map(lambda t: ('{"text": %s}' % __import__("json").dumps(t)).encode()),
+    st.text(min_size=1, max_size=30).map(lambda t: orjson.dumps({"text": t})),
     st.binary(max_size=20).filter(lambda b: b"\n" not in b and b"\r" not in b),
 )
 
