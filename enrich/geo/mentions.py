@@ -296,7 +296,11 @@ class MentionFinder:
                             break
                         continue
                     candidates = self._text_candidates(gaz.rows(key), key, n, span.islower())
-                    res = self.resolver.rank(candidates, priors, span, base=0.9) if candidates else None
+                    res = (
+                        self.resolver.rank(candidates, priors, span, base=0.9, key=key)
+                        if candidates
+                        else None
+                    )
                     if res is None:
                         continue
                     found.append(

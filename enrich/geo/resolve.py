@@ -142,6 +142,9 @@ _FILLER = re.compile(
 _TRAILING = re.compile(
     r"[\s,.:!?'\"]*(?:area|metro|region|based|native|born|raised|bred)?[\s,.:!?'\"]*$", re.IGNORECASE
 )
+_PRIMARY_BONUS = 4.0
+_CURRENT = re.compile(r"\b(?:now|currently|living|based|residing|lives?)\s+(?:in|at|@)\s+([^/|;•]+)",
+                      re.IGNORECASE)
 _US_STATE_CODE = re.compile(r"^[A-Z]{2}$")
 _NICKNAME_KEYS = frozenset(CITY_ALIASES) | frozenset(COUNTRY_ALIASES)
 _WORDS = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
@@ -257,12 +260,21 @@ class Resolver:
         return weight
 
     # -- ranking -----------------------------------------------------------------------------
-    def rank(self, rows: list[int], priors: Priors | None, text: str, base: float = 1.0) -> Resolution | None:
-        """The best reading of ``rows`` at the finest granularity that is sure enough."""
+    def rank(
+        self, rows: list[int], priors: Priors | None, text: str, base: float = 1.0, key: str | None = None
+    ) -> Resolution | None:
+        """The best reading of ``rows`` at the finest granularity that is sure enough.
+
+        With ``key`` (the folded name that matched), places whose own name it is outweigh those
+        that merely list it among alternate names (GeoNames lists "Cambridge" for Newton, MA).
+        """
         if not rows:
             return None
         gaz = self.gaz
-        weights = [(self._weight(r, priors), r) for r in rows]
+        weights = [
+            (self._weight(r, priors) * (_PRIMARY_BONUS if key and fold(gaz.display[r]) == key else 1.0), r)
+            for r in rows
+        ]
         weights.sort(reverse=True)
         total = sum(w for w, _ in weights)
         best_w, best = weights[0]
@@ -314,7 +326,7 @@ class Resolver:
         if head_rows and all(quals):
             inside = [r for r in head_rows if all(any(gaz.contains(q, r) for q in qrows) for qrows in quals)]
             if inside:
-                res = self.rank(inside, priors, seg, base=0.98)
+                res = self.rank(inside, priors, seg, base=0.98, key=fold(head))
                 return [res] if res else []
         if not head_rows and quals[-1]:
             # Unknown town in a known region ("Smallville, KS"): the region is the answer.
@@ -342,7 +354,7 @@ class Resolver:
                 if gaz.kind[r] == ADMIN1 and gaz.country_code(r) == "US"
             ]
         if rows:
-            return self.rank(rows, priors, part, base=0.95)
+            return self.rank(rows, priors, part, base=0.95, key=fold(part))
         # "Austin TX", "Brooklyn NY", "Toronto Canada": a name followed by a qualifier.
         words = part.split()
         for cut in range(len(words) - 1, 0, -1):
@@ -352,7 +364,7 @@ class Resolver:
             if head_rows and qual_rows:
                 inside = [r for r in head_rows if any(gaz.contains(q, r) for q in qual_rows)]
                 if inside:
-                    return self.rank(inside, priors, part, base=0.95)
+                    return self.rank(inside, priors, part, base=0.95, key=fold(head))
         return self._scan(part, priors)
 
     def _scan(self, part: str, priors: Priors | None) -> Resolution | None:
@@ -373,7 +385,7 @@ class Resolver:
                         if gaz.kind[r] != CITY or gaz.population[r] >= 50_000 or key in _NICKNAME_KEYS
                     ]
                     if rows:
-                        return self.rank(rows, priors, part, base=0.75)
+                        return self.rank(rows, priors, part, base=0.75, key=key)
         return None
 
 
@@ -416,6 +428,12 @@ def parse_profile(resolver: Resolver, text: str | None, priors: Priors | None) -
     for seg in _SEPARATORS.split(cleaned):
         if seg and seg.strip():
             places.extend(resolver.segment(seg, priors))
+    # "Born in Paris, living in London": where the author is now comes first.
+    current = _CURRENT.search(cleaned)
+    if current and len(places) > 1:
+        now = resolver.segment(current.group(1), priors)
+        if now:
+            places = now + [p for p in places if p.row != now[0].row]
     gaz = resolver.gaz
     if flags and not places:
         places = [

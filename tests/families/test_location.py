@@ -98,6 +98,18 @@ def test_several_places_in_one_string(fam: LocationFamily) -> None:
     assert out["home"]["city"] == "London"
 
 
+def test_where_the_author_lives_now_comes_first(fam: LocationFamily) -> None:
+    out = profile(fam, "Born in Paris, living in London")
+    assert out["home"]["city"] == "London"
+    assert [p["country_code"] for p in out["profile_places"]] == ["GB", "FR"]
+
+
+def test_own_name_beats_alternate_name(fam: LocationFamily) -> None:
+    # GeoNames lists "Cambridge" among Newton's alternate names; the real Cambridge must win clearly.
+    home = profile(fam, "Cambridge, MA")["home"]
+    assert home["geonames_id"] == 4931972 and home["confidence"] > 0.75
+
+
 def test_time_zone_prior_resolves_ambiguity(fam: LocationFamily) -> None:
     assert profile(fam, "Hamilton")["home"]["country_code"] == "CA"
     assert profile(fam, "Hamilton", time_zone="Wellington")["home"]["country_code"] == "NZ"
