@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from ...attributes import Attribute as A
@@ -30,8 +31,10 @@ SPEAKERS = ("first_person", "other")
 class IntentSettings(FamilySettings):
     model_config = SettingsConfigDict(env_prefix="ENRICH_INTENT_", extra="forbid")
 
-    min_confidence: float = 0.0  # drop items below this confidence
-    max_text_chars: int = 10_000  # longer texts are cut (rules look at short posts)
+    min_confidence: float = Field(0.0, description="Drop items whose confidence is below this.",
+                                  ge=0, le=1)
+    max_text_chars: int = Field(10_000, description="Only the first this many characters are read "
+                                "(the rules are written for short posts).", ge=1)
 
 
 @register

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from ...attributes import Attribute as A
@@ -30,13 +31,16 @@ TOPICS = ("sports", "politics", "entertainment", "music", "film_tv", "gaming", "
 class TopicsSettings(FamilySettings):
     model_config = SettingsConfigDict(env_prefix="ENRICH_TOPICS_", extra="forbid")
 
-    threshold: float | None = None  # None: the lexicon's calibrated default
+    threshold: float | None = Field(
+        None, description="Score the first topic needs (default: the lexicon's, 0.5).", ge=0, le=1)
     # a second or later topic needs more evidence than the first: passing mentions ("send
     # coffee", "my brother") should not add a label to a post that is about something else
-    secondary_threshold: float | None = None
-    max_labels: int = 5
-    segment_hashtags: bool = True
-    max_evidence: int = 5
+    secondary_threshold: float | None = Field(
+        None, description="Score every further topic needs (default: the lexicon's, 0.7).", ge=0, le=1)
+    max_labels: int = Field(5, description="Most topics reported per post.", ge=1)
+    segment_hashtags: bool = Field(
+        True, description="Split hashtags into words (wordsegment counts) when not found whole.")
+    max_evidence: int = Field(5, description="Most evidence terms listed per topic.", ge=1)
 
 
 @register
