@@ -110,23 +110,24 @@ def extract(description: str | None, ref_year: int) -> AgeEvidence:
 
 
 def _numeric(description: str, ref_year: int, ev: AgeEvidence) -> None:
-    for pattern in _AGE:
-        m = pattern.search(description)
-        if m:
-            age = int(m.group(1))
-            if 10 <= age <= 89:
-                ev.age = age
-                ev.cues.append(f"self_reported_age:{age}")
-                ev.distributions.append(_point(age))
-                break
+    # A stated birth year beats "I'm 25" (often a joke: "born 1972, still think I'm 25").
+    m = _BORN.search(description)
+    if m:
+        age = ref_year - int(m.group(1))
+        if 10 <= age <= 89:
+            ev.age = age
+            ev.cues.append(f"birth_year:{m.group(1)}")
+            ev.distributions.append(_point(age))
     if ev.age is None:
-        m = _BORN.search(description)
-        if m:
-            age = ref_year - int(m.group(1))
-            if 10 <= age <= 89:
-                ev.age = age
-                ev.cues.append(f"birth_year:{m.group(1)}")
-                ev.distributions.append(_point(age))
+        for pattern in _AGE:
+            m = pattern.search(description)
+            if m:
+                age = int(m.group(1))
+                if 10 <= age <= 89:
+                    ev.age = age
+                    ev.cues.append(f"self_reported_age:{age}")
+                    ev.distributions.append(_point(age))
+                    break
     m = _CLASS.search(description)
     if m and ev.age is None:
         year = 2000 + int(m.group(1) or m.group(2))
