@@ -59,13 +59,13 @@ def word_variants(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _unigram_log_probabilities() -> tuple[dict[str, float], float]:
-    """``wordsegment``'s unigram table as log10 probabilities, built once per process."""
+def _unigram_counts() -> tuple[dict[str, float], float]:
+    """``wordsegment``'s unigram counts and their total, loaded once per process (the table is
+    shared with every other user of ``wordsegment`` in the process, so no copy is made)."""
     import wordsegment
 
     wordsegment.load()
-    total = float(wordsegment._segmenter.total)
-    return {w: math.log10(c / total) for w, c in wordsegment.UNIGRAMS.items()}, total
+    return wordsegment.UNIGRAMS, float(wordsegment._segmenter.total)
 
 
 class HashtagSegmenter:
@@ -80,10 +80,11 @@ class HashtagSegmenter:
     MAX_WORD = 24
 
     def __init__(self, use_wordsegment: bool = True, cache_size: int = 65536) -> None:
-        self._logp: dict[str, float] = {}
+        self._counts: dict[str, float] = {}
         self._total = 1.0
         if use_wordsegment:
-            self._logp, self._total = _unigram_log_probabilities()
+            self._counts, self._total = _unigram_counts()
+        self._log_total = math.log10(self._total)
         # wordsegment's penalty for unknown words, by length: longer unknown strings are rarer
         self._unknown = [math.log10(10.0 / (self._total * 10.0 ** k)) for k in range(self.MAX_WORD + 1)]
         self.split = lru_cache(maxsize=cache_size)(self._split)
@@ -91,14 +92,14 @@ class HashtagSegmenter:
     def segment(self, text: str) -> list[str]:
         """Most likely split of a lowercase ASCII run into words."""
         n = len(text)
-        logp, unknown = self._logp, self._unknown
+        counts, unknown, log_total, log10 = self._counts, self._unknown, self._log_total, math.log10
         best = [0.0] + [-math.inf] * n
         back = [0] * (n + 1)
         for i in range(1, n + 1):
             top, arg = -math.inf, 0
             for j in range(max(0, i - self.MAX_WORD), i):
-                word = text[j:i]
-                score = best[j] + logp.get(word, unknown[i - j])
+                count = counts.get(text[j:i])
+                score = best[j] + (log10(count) - log_total if count else unknown[i - j])
                 if score > top:
                     top, arg = score, j
             best[i], back[i] = top, arg
@@ -113,7 +114,7 @@ class HashtagSegmenter:
         words: list[str] = []
         for part in _CAMEL_RE.findall(body):
             low = part.lower()
-            if self._logp and part.isascii() and part.isalpha() and len(part) > 3 \
+            if self._counts and part.isascii() and part.isalpha() and len(part) > 3 \
                     and (part.islower() or part.isupper()) and len(part) <= 60:
                 words.extend(self.segment(low))
             else:
