@@ -58,7 +58,7 @@ class Result:
             "posts/s": round(self.posts / self.seconds, 1) if self.seconds else None,
             "p50 ms": pct(0.50), "p95 ms": pct(0.95), "p99 ms": pct(0.99),
             "mean ms": round(statistics.fmean(lat) * 1000, 1) if lat else None,
-            "failures": dict(self.failures),
+            "failures": {str(status): n for status, n in sorted(self.failures.items())},
         }
 
 
@@ -172,6 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--batch", type=int, default=50, help="posts per request in 'batch'")
     ap.add_argument("--stream-posts", type=int, default=500, help="posts per NDJSON stream")
     ap.add_argument("--batch-max-size", type=int, help="server micro-batch size (server started here)")
+    ap.add_argument("--queue-limit", type=int, help="server queue limit (server started here)")
     ap.add_argument("--api-key", default=os.environ.get("ENRICH_LOADTEST_API_KEY"),
                     help="API key to send (default: $ENRICH_LOADTEST_API_KEY)")
     args = ap.parse_args(argv)
@@ -187,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             cmd += ["--families", args.server_families]
         if args.batch_max_size:
             cmd += ["--batch-max-size", str(args.batch_max_size)]
+        if args.queue_limit:
+            cmd += ["--queue-limit", str(args.queue_limit)]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)  # noqa: S603 - our own module
     try:
         asyncio.run(_wait_ready(url, 300, args.api_key))
