@@ -215,12 +215,6 @@ class MentionFinder:
         gaz = self.gaz
         found: list[Mention] = []
         taken: list[tuple[int, int]] = []
-        for start, end, span, alternatives in entity_spans:
-            rows = next((r for r in map(gaz.lookup, (span, *alternatives)) if r), [])
-            res = self.resolver.rank(rows, priors, span, base=0.95) if rows else None
-            if res is not None:
-                found.append(Mention(start, end, span, res.row, res.confidence, res.granularity, "entities"))
-                taken.append((start, end))
         for m in _CITY_STATE.finditer(text):
             states = [
                 r
@@ -310,6 +304,21 @@ class MentionFinder:
                     step = n
                     break
             i += step
+        # NER location spans fill the gaps the gazetteer left (hashtags, small towns); they do not
+        # override its matches, and they still need a plausible reading of the name.
+        for start, end, span, alternatives in entity_spans:
+            if any(s < end and start < e for s, e in taken):
+                continue
+            for name in (span, *alternatives):
+                key = fold(name)
+                candidates = self._text_candidates(gaz.rows(key), key, 2, False)
+                res = self.resolver.rank(candidates, priors, span, base=0.9, key=key) if candidates else None
+                if res is not None:
+                    found.append(
+                        Mention(start, end, span, res.row, res.confidence, res.granularity, "entities")
+                    )
+                    taken.append((start, end))
+                    break
         found.sort(key=lambda m: m.start)
         return found
 

@@ -176,10 +176,15 @@ def test_possessives_sentences_hyphens_and_continents(fam: LocationFamily) -> No
 
 
 def test_entity_spans_are_used(fam: LocationFamily) -> None:
-    text = "Storm damage near Tulsa overnight"
-    ents = {"items": [{"text": "Tulsa", "label": "location", "start": 18, "end": 23}]}
+    # A town too small for a lone name in text counts once the NER calls it a location.
+    text = "Storm damage near Tonopah overnight"
+    assert run(fam, Post(text=text))["mentions"] == []
+    ents = {"items": [{"text": "Tonopah", "label": "location", "start": 18, "end": 25}]}
     mention = run(fam, Post(text=text), ents)["mentions"][0]
-    assert (mention["source"], mention["country_code"], mention["start"]) == ("entities", "US", 18)
+    assert (mention["source"], mention["admin1_code"], mention["start"]) == ("entities", "NV", 18)
+    # The gazetteer's own matches are kept where both agree on a span.
+    ents = {"items": [{"text": "Tulsa", "label": "location", "start": 6, "end": 11}]}
+    assert run(fam, Post(text="Storm Tulsa"), ents)["mentions"][0]["source"] == "gazetteer"
     # A hashtag the NER labels a location is looked up by its segmented form.
     tag = {"items": [{"text": "#NewOrleans", "label": "location", "start": 6, "end": 17,
                       "normalized": "New Orleans"}]}
