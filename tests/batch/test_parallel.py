@@ -1,0 +1,42 @@
+"""``--workers N`` to one output file: the same bytes as one process, in input order; and the
+command line's usage errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from enrich.batch.run import run_files
+from enrich.cli import main
+
+from .conftest import FAMILIES, write_posts
+
+
+def test_two_workers_write_what_one_process_writes(tmp_path: Path) -> None:
+    a = write_posts(tmp_path / "a.jsonl", 700, broken_every=13, blank_every=17)
+    b = write_posts(tmp_path / "b.jsonl", 40, broken_every=5)
+    inputs = [str(a), str(tmp_path / "missing.jsonl"), str(b)]
+    outputs = {}
+    for workers in (1, 2):
+        out, dead = tmp_path / f"out{workers}.jsonl", tmp_path / f"dead{workers}.jsonl"
+        assert run_files(inputs, str(out), FAMILIES, dead_letter=str(dead), progress=False,
+                         workers=workers) == 0
+        outputs[workers] = (out.read_bytes(), dead.read_bytes())
+    assert outputs[1] == outputs[2]
+    good, bad = outputs[2]
+    assert len(good.splitlines()) == 700 - 700 // 13 + 40 - 8
+    assert len(bad.splitlines()) == 700 // 13 + 1 + 8  # the missing file is one error record
+
+
+@pytest.mark.parametrize("args", [
+    ["--scheduler", "local"],                      # a scheduler runs shards: it needs a job folder
+    ["--out-dir", "{tmp}/job"],                    # a job reads files, not stdin
+    ["--out-dir", "{tmp}/job", "-o", "x.jsonl", "{src}"],
+    ["--workers", "0", "{src}"],
+])
+def test_usage_errors_exit_2(args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = write_posts(tmp_path / "p.jsonl", 3)
+    argv = ["run", "--no-progress", *(a.format(tmp=tmp_path, src=src) for a in args)]
+    assert main(argv) == 2
+    assert "enrich" in capsys.readouterr().err
