@@ -247,6 +247,7 @@ class WorkerPool:
             "warmed": sum(1 for w in self._workers if w.info is not None),
             "idle": self._idle.qsize(),
             "restarts": self.restarts,
+            "batches": sum(w.batches for w in self._workers),
             "families": list(info.families) if info else [],
             "disabled": dict(info.disabled) if info else {},
         }
