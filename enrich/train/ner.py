@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -126,15 +127,26 @@ def is_mention(word: str) -> bool:
     return len(word) > 1 and word[0] in "@＠" and word[1:].replace("_", "a").isalnum()
 
 
-def to_doc(vocab: Vocab, sentence: Sentence, *, mask_untagged_mentions: bool = False) -> Doc:
-    """A gold ``Doc`` with project labels; unknown corpus types raise ``KeyError``."""
+def to_doc(vocab: Vocab, sentence: Sentence, *, mask_untagged_mentions: bool = False,
+           mask_capitalized_outside: bool = False) -> Doc:
+    """A gold ``Doc`` with project labels; unknown corpus types raise ``KeyError``.
+
+    ``mask_untagged_mentions`` (WNUT) marks untagged @mentions *missing*.
+    ``mask_capitalized_outside`` (BTC) marks untagged capitalised words after the first token
+    *missing*: BTC does not annotate products or creative works, so its ``O`` on a capitalised
+    word does not mean "no entity" in the project's scheme.
+    """
     doc = Doc(vocab, words=list(sentence.words))
-    ents = [Span(doc, s, e, label=LABEL_MAP[k]) for s, e, k in bio_spans(sentence.tags)]
+    spans = bio_spans(sentence.tags)
+    ents = [Span(doc, s, e, label=LABEL_MAP[k]) for s, e, k in spans]
+    covered = {i for s, e, _ in spans for i in range(s, e)}
     missing: list[Span] = []
-    if mask_untagged_mentions:
-        covered = {i for s, e, _ in bio_spans(sentence.tags) for i in range(s, e)}
-        missing = [doc[i : i + 1] for i, w in enumerate(sentence.words)
-                   if i not in covered and is_mention(w)]
+    for i, w in enumerate(sentence.words):
+        if i in covered:
+            continue
+        if (mask_untagged_mentions and is_mention(w)) or (
+                mask_capitalized_outside and i > 0 and w[:1].isupper() and w[:1] not in "@#"):
+            missing.append(doc[i : i + 1])
     doc.set_ents(ents, missing=missing, default="outside")
     return doc
 
@@ -149,7 +161,8 @@ def load_split(data: Path, corpus: str, split: str) -> list[Sentence]:
     return read_conll(data / "ner" / CORPORA[corpus] / f"{split}.conll")
 
 
-def build_docbins(data: Path, work: Path, *, wnut_repeat: int = 2) -> tuple[Path, Path, dict[str, int]]:
+def build_docbins(data: Path, work: Path, *, wnut_repeat: int = 2,
+                  mask_btc_capitalized: bool = False) -> tuple[Path, Path, dict[str, int]]:
     """Write ``train.spacy`` and ``select.spacy`` (held-out tenth of each train split)."""
     vocab = Vocab()
     train, select = DocBin(), DocBin()
@@ -158,11 +171,12 @@ def build_docbins(data: Path, work: Path, *, wnut_repeat: int = 2) -> tuple[Path
         mask = corpus == "wnut17"
         repeat = wnut_repeat if corpus == "wnut17" else 1
         for sent in load_split(data, corpus, "train"):
-            doc = to_doc(vocab, sent, mask_untagged_mentions=mask)
-            if held_out(sent):
-                select.add(doc)
+            if held_out(sent):  # selection documents keep BTC's full annotation
+                select.add(to_doc(vocab, sent, mask_untagged_mentions=mask))
                 counts[f"{corpus}_select"] = counts.get(f"{corpus}_select", 0) + 1
             else:
+                doc = to_doc(vocab, sent, mask_untagged_mentions=mask,
+                             mask_capitalized_outside=mask_btc_capitalized and corpus == "btc")
                 for _ in range(repeat):
                     train.add(doc)
                 counts[f"{corpus}_train"] = counts.get(f"{corpus}_train", 0) + 1
@@ -246,7 +260,8 @@ def build_vectors(data: Path, work: Path, *, dim: int = 64, bucket: int = 20000,
     corpus = work / "unlabeled.txt"
     n = 0
     with corpus.open("w", encoding="utf-8") as fh:
-        for doc in nlp.tokenizer.pipe(unlabeled_texts(data), batch_size=1000):
+        tokenizer: Any = nlp.tokenizer
+        for doc in tokenizer.pipe(unlabeled_texts(data), batch_size=1000):
             fh.write(" ".join(t.lower_ for t in doc if not t.is_space) + "\n")
             n += 1
     print(f"vectors: {n} unlabeled texts", file=sys.stderr)
@@ -262,6 +277,24 @@ def build_vectors(data: Path, work: Path, *, dim: int = 64, bucket: int = 20000,
     return out
 
 
+MODEL_VERSION = "1.0.0"
+
+
+def finalize(folder: Path) -> None:
+    """Name the pipeline in ``meta.json`` and drop this machine's training paths from its config."""
+    meta_path = folder / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta.update({"name": "ner_tweets", "version": MODEL_VERSION, "license": "CC-BY-4.0",
+                 "description": "Tweet NER (person, organization, location, product, creative_work) "
+                                "trained on WNUT-17 and the Broad Twitter Corpus; see CARD.md"})
+    meta.pop("performance", None)  # scores on the selection slice; CARD.md has the dev figures
+    meta_path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    cfg = folder / "config.cfg"
+    head, sep, rest = cfg.read_text(encoding="utf-8").partition("[system]")
+    head = re.sub(r"^(train|dev|vectors) = .*$", r"\1 = null", head, flags=re.M)
+    cfg.write_text(head + sep + rest, encoding="utf-8")
+
+
 def _iter_model_files(folder: Path) -> Iterator[Path]:
     return (p for p in sorted(folder.rglob("*")) if p.is_file())
 
@@ -275,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wnut-repeat", type=int, default=2,
                         help="copies of each WNUT-17 sentence (it is the smaller, richer corpus)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--btc-mask", action="store_true",
+                        help="mark BTC's O on capitalised words missing (it has no products/works)")
     parser.add_argument("--no-vectors", action="store_true",
                         help="train without the floret vectors (a smaller, weaker model)")
     parser.add_argument("--vectors", type=Path, default=None,
@@ -290,12 +325,14 @@ def main(argv: list[str] | None = None) -> int:
     from ..modelstore import write_sums
 
     if args.calibrate_only:
+        finalize(args.out)
         write_calibration(args.out, args.data)
         write_sums(args.out)
         return 0
 
     work = args.work or Path(tempfile.mkdtemp(prefix="ner-tweets-"))
-    train_path, select_path, counts = build_docbins(args.data, work, wnut_repeat=args.wnut_repeat)
+    train_path, select_path, counts = build_docbins(args.data, work, wnut_repeat=args.wnut_repeat,
+                                                   mask_btc_capitalized=args.btc_mask)
     print("sentences:", counts, file=sys.stderr)
     overrides: dict[str, object] = {"paths.train": str(train_path), "paths.dev": str(select_path),
                                     "system.seed": args.seed}
@@ -324,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.copy2(src, target)
 
+    finalize(args.out)
     write_calibration(args.out, args.data)
     write_sums(args.out)
     print(f"wrote {args.out}; files: {[p.name for p in _iter_model_files(args.out)]}", file=sys.stderr)
