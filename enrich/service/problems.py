@@ -55,7 +55,12 @@ def lookup(slug: str) -> ErrorCode | None:
 
 
 def status_of(error: ErrorCode) -> tuple[int, str]:
-    return STATUS.get(error, (500, "Internal server error"))
+    known = STATUS.get(error)
+    if known is not None:
+        return known
+    if error.code.startswith("E1"):  # input codes added later: still the client's record
+        return 422, error.slug.replace("_", " ").capitalize()
+    return 500, "Internal server error"
 
 
 class Problem(Exception):
@@ -106,7 +111,10 @@ def error_item(error: ErrorCode, position: int | None, **details: Any) -> dict[s
 
 def describe(error: ErrorCode) -> dict[str, Any]:
     """What ``GET /problems/<name>`` answers."""
-    status, title = STATUS.get(error, (None, error.slug.replace("_", " ").capitalize()))
-    # ``status`` is null for codes that only appear per item (E2xx in enrichment.errors).
+    status: int | None
+    status, title = status_of(error)
+    if error not in STATUS and not error.code.startswith("E1"):
+        status = None  # codes that only appear per item (E2xx in enrichment.errors)
+        title = error.slug.replace("_", " ").capitalize()
     return {"type": problem_type(error), "code": error.code, "name": error.slug, "title": title,
             "status": status, "message_template": error.value[2]}

@@ -445,3 +445,16 @@ async def test_an_adapter_bug_costs_only_its_record(client: TestClient[Any, Any]
     resp = await client.post("/v1/enrich", data=b'{"text": "explode"}\n{"text": "ok"}\n', headers=NDJSON)
     lines = [orjson.loads(line) for line in (await resp.read()).splitlines()]
     assert lines[0]["error"]["code"] == "E309" and "enrichment" in lines[1]
+
+
+async def test_every_input_error_code_is_a_client_problem() -> None:
+    from enrich.errors import ErrorCode
+    from enrich.service.problems import describe, status_of
+
+    for error in ErrorCode:
+        status, title = status_of(error)
+        assert title
+        if error.code.startswith("E1"):
+            assert 400 <= status < 500, error
+        if error.code.startswith("E2") and error is not ErrorCode.UNKNOWN_FAMILY:
+            assert describe(error)["status"] is None
