@@ -245,3 +245,12 @@ def test_never_fails_on_odd_input(fam: DemographicsFamily, handle: str, name: st
     out = run(fam, text, screen_name=handle, name=name, description=bio)
     assert out["gender"]["label"] in ("female", "male", "nonbinary", "unknown")
     assert out["account_type"]["label"] in ("person", "organization")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=50))
+def test_name_parsers_never_fail(lexicon: NameLexicon, text: str) -> None:
+    for hit in (lexicon.from_screen_name(text), lexicon.from_display_name(text)):
+        if hit is not None:
+            assert 0.0 <= hit.p_female <= 1.0 and hit.name in lexicon.names
+    assert lexicon.honorific(text, text) in (-1, 0, 1)
