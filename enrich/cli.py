@@ -51,7 +51,16 @@ def _family_options(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from .batch.run import run_files, run_job_cli
+    from .errors import PipelineError
+    from .registry import get_family
 
+    families = _families(args.families)
+    try:  # before any worker starts: a typo is a usage error, not a broken pool
+        for name in families or ():
+            get_family(name)
+    except PipelineError as exc:
+        print(f"enrich run: {exc.code} {exc.message}", file=sys.stderr)
+        return 2
     if args.workers < 1 or args.batch_size < 1 or (args.shard_lines is not None and args.shard_lines < 1):
         print("enrich run: --workers, --batch-size and --shard-lines must be at least 1", file=sys.stderr)
         return 2
@@ -60,17 +69,23 @@ def cmd_run(args: argparse.Namespace) -> int:
             print("enrich run: --scheduler, --shard-lines and --no-resume need --out-dir DIR",
                   file=sys.stderr)
             return 2
-        return run_files(
-            inputs=args.inputs or ["-"], output=args.output, families=_families(args.families),
-            dead_letter=args.dead_letter, fmt=args.format, batch_size=args.batch_size,
-            progress=args.progress, options=_family_options(args), workers=args.workers,
-        )
+        try:
+            return run_files(
+                inputs=args.inputs or ["-"], output=args.output, families=families,
+                dead_letter=args.dead_letter, fmt=args.format, batch_size=args.batch_size,
+                progress=args.progress, options=_family_options(args), workers=args.workers,
+            )
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # the output cannot be written: an I/O failure, not a data problem
+            print(f"enrich run: {exc}", file=sys.stderr)
+            return 1
     if args.output != "-" or (args.dead_letter and args.dead_letter != "dead"):
         print("enrich run: with --out-dir the output goes to DIR/out (and DIR/dead with "
               "--dead-letter dead); drop -o", file=sys.stderr)
         return 2
     return run_job_cli(
-        args.out_dir, args.inputs, _families(args.families), dead_letter=bool(args.dead_letter),
+        args.out_dir, args.inputs, families, dead_letter=bool(args.dead_letter),
         fmt=args.format, batch_size=args.batch_size, progress=args.progress, options=_family_options(args),
         workers=args.workers, scheduler=args.scheduler, shard_lines=args.shard_lines,
         resume=not args.no_resume,

@@ -83,5 +83,8 @@ def run_job_cli(job_dir: str, inputs: list[str] | None, families: list[str] | No
     except JobError as exc:
         print(f"enrich: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the job folder cannot be written
+        print(f"enrich: {exc}", file=sys.stderr)
+        return 1
     print_summary(outcome)
     return 1 if outcome.failed else 0

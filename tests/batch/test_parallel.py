@@ -34,9 +34,17 @@ def test_two_workers_write_what_one_process_writes(tmp_path: Path) -> None:
     ["--out-dir", "{tmp}/job"],                    # a job reads files, not stdin
     ["--out-dir", "{tmp}/job", "-o", "x.jsonl", "{src}"],
     ["--workers", "0", "{src}"],
+    ["--families", "post,nope", "--workers", "2", "{src}"],  # E203 before any worker starts
 ])
 def test_usage_errors_exit_2(args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = write_posts(tmp_path / "p.jsonl", 3)
     argv = ["run", "--no-progress", *(a.format(tmp=tmp_path, src=src) for a in args)]
     assert main(argv) == 2
     assert "enrich" in capsys.readouterr().err
+
+
+def test_unwritable_output_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = write_posts(tmp_path / "p.jsonl", 3)
+    assert main(["run", str(src), "-o", str(tmp_path / "no" / "such" / "dir.jsonl"), "--no-progress",
+                 "--families", "post"]) == 1
+    assert "No such file" in capsys.readouterr().err
