@@ -274,7 +274,13 @@ class WorkerPool:
         replaced, when it dies or overruns ``batch_timeout``)."""
         loop = asyncio.get_running_loop()
         executor = worker.executor
-        fut = loop.run_in_executor(executor, run_groups, list(groups))
+        try:
+            fut = loop.run_in_executor(executor, run_groups, list(groups))
+        except BrokenProcessPool:
+            # The process died while idle (killed from outside, the OOM killer): not this
+            # batch's doing, so it runs on the next worker instead of failing.
+            self._replace(worker, "worker process died while idle")
+            return await self.run(groups)
         try:
             done, _ = await asyncio.wait({fut}, timeout=self.batch_timeout)
         except asyncio.CancelledError:

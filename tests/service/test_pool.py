@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -90,6 +91,20 @@ async def test_hung_worker_is_killed_after_the_batch_deadline(process_pool: Work
         assert resp.status == 503 and body["code"] == "E306" and "deadline" in body["detail"]
         assert process_pool.restarts == before + 1
         assert (await c.post("/v1/enrich", json={"text": "next"})).status == 200
+    await all_warm(process_pool)
+
+
+async def test_a_worker_killed_while_idle_costs_no_request(process_pool: WorkerPool) -> None:
+    await all_warm(process_pool)
+    before = process_pool.restarts
+    async with serve(process_pool, workers=2, batch_max_size=1, batch_max_wait_ms=0) as c:
+        victim = process_pool.info
+        assert victim is not None
+        os.kill(victim.pid, signal.SIGKILL)
+        await asyncio.sleep(0.5)  # the executor notices the death on its own
+        resps = await asyncio.gather(*(c.post("/v1/enrich", json={"text": f"t{i}"}) for i in range(4)))
+        assert [r.status for r in resps] == [200] * 4
+    assert process_pool.restarts == before + 1
     await all_warm(process_pool)
 
 
