@@ -18,7 +18,7 @@ def retweet_text(own_text: str, orig: Post) -> tuple[str, Entities]:
     m = _RT_PREFIX.match(own_text)
     name = m.group(1) if m else (orig.author.screen_name if orig.author else None)
     prefix = m.group(0) if m else (f"RT @{name}: " if name else "")
-    ents = shift(orig.entities, len(prefix), prefix + orig.text)
+    ents = shift(orig.entities, len(prefix))
     if name:
         ents.mentions.insert(0, MentionEntity(3, 4 + len(name), "@" + name, screen_name=name,
                                               user_id=orig.author.id if orig.author else None))

@@ -40,44 +40,61 @@ def looks_v1(record: dict[str, Any]) -> bool:
     return parse_v1_time(record.get("created_at")) is not None
 
 
+_METRICS = ("reply_count", "retweet_count", "quote_count", "favorite_count", "bookmark_count")
+_NO_METRICS = [None] * len(_METRICS)
+_COUNTS = ("followers_count", "friends_count", "listed_count", "statuses_count", "favourites_count",
+           "media_count", "utc_offset")
+_FLAGS = ("verified", "protected", "default_profile", "default_profile_image")
+_TEXTS = ("screen_name", "name", "location", "verified_type", "profile_banner_url", "time_zone", "lang")
+
+
 def v1_author(u: Any, warnings: list[str]) -> Author | None:
     u = as_dict(u)
     if not u:
         return None
-    ents = as_dict(u.get("entities")) or {}
-    url_urls = as_list((as_dict(ents.get("url")) or {}).get("urls"))
-    expanded = as_str(url_urls[0].get("expanded_url")) if url_urls and isinstance(url_urls[0], dict) else None
-    desc_raw = as_str(u.get("description"))
-    desc, desc_map = unescape(desc_raw) if desc_raw else (None, None)
+    g = u.get
+    # the common types first, inline: this runs for every post and its retweeted/quoted posts
+    counts = [v if type(v) is int or v is None else to_int(v) for v in map(g, _COUNTS)]
+    flags = [v if v is True or v is False or v is None else to_bool(v) for v in map(g, _FLAGS)]
+    texts = [(v or None) if type(v) is str or v is None else as_str(v) for v in map(g, _TEXTS)]
+    ents = g("entities")
+    expanded = desc = None
     desc_urls: list[UrlEntity] = []
-    if desc:
-        placer = SpanPlacer(desc, desc_map, warnings)
-        dents = v1_entities(ents.get("description"), None, placer)
-        desc_urls = dents.urls if dents else []
+    if type(ents) is dict:
+        url_urls = as_list((as_dict(ents.get("url")) or {}).get("urls"))
+        if url_urls and isinstance(url_urls[0], dict):
+            expanded = as_str(url_urls[0].get("expanded_url"))
+    desc_raw = as_str(g("description"))
+    if desc_raw:
+        desc, desc_map = unescape(desc_raw)
+        dents = as_dict(ents.get("description")) if type(ents) is dict else None
+        if dents and dents.get("urls"):
+            got = v1_entities(dents, None, SpanPlacer(desc, desc_map, warnings))
+            desc_urls = got.urls if got else []
     return Author(
-        id=str_id(u.get("id_str")) or str_id(u.get("id")),
-        screen_name=as_str(u.get("screen_name")),
-        name=as_str(u.get("name")),
+        id=str_id(g("id_str")) or str_id(g("id")),
+        screen_name=texts[0],
+        name=texts[1],
         description=desc,
-        location=as_str(u.get("location")),
-        url=expanded or as_str(u.get("url")),
-        created_at=parse_v1_time(u.get("created_at")),
-        followers_count=to_int(u.get("followers_count")),
-        following_count=to_int(u.get("friends_count")),
-        listed_count=to_int(u.get("listed_count")),
-        posts_count=to_int(u.get("statuses_count")),
-        likes_count=to_int(u.get("favourites_count")),
-        media_count=to_int(u.get("media_count")),
-        verified=to_bool(u.get("verified")),
-        verified_type=as_str(u.get("verified_type")),
-        protected=to_bool(u.get("protected")),
-        default_profile=to_bool(u.get("default_profile")),
-        default_profile_image=to_bool(u.get("default_profile_image")),
-        profile_image_url=as_str(u.get("profile_image_url_https")) or as_str(u.get("profile_image_url")),
-        profile_banner_url=as_str(u.get("profile_banner_url")),
-        time_zone=as_str(u.get("time_zone")),
-        utc_offset=to_int(u.get("utc_offset")),
-        lang=as_str(u.get("lang")),
+        location=texts[2],
+        url=expanded or as_str(g("url")),
+        created_at=parse_v1_time(g("created_at")),
+        followers_count=counts[0],
+        following_count=counts[1],
+        listed_count=counts[2],
+        posts_count=counts[3],
+        likes_count=counts[4],
+        media_count=counts[5],
+        verified=flags[0],
+        verified_type=texts[3],
+        protected=flags[1],
+        default_profile=flags[2],
+        default_profile_image=flags[3],
+        profile_image_url=as_str(g("profile_image_url_https")) or as_str(g("profile_image_url")),
+        profile_banner_url=texts[4],
+        time_zone=texts[5],
+        utc_offset=counts[6],
+        lang=texts[6],
         description_urls=desc_urls,
     )
 
@@ -159,10 +176,8 @@ def from_v1(r: dict[str, Any], position: int | None = None, source_format: str =
     if author is None and source_format == "twitter_v1":
         warnings.append("no user object: author unknown")
     coords = geojson_point(r.get("coordinates")) or latlon_point(r.get("geo"))
-    has_metrics = any(k in r for k in ("retweet_count", "favorite_count", "reply_count", "quote_count"))
-    metrics = Metrics(reply_count=to_int(r.get("reply_count")), retweet_count=to_int(r.get("retweet_count")),
-                      quote_count=to_int(r.get("quote_count")), like_count=to_int(r.get("favorite_count")),
-                      bookmark_count=to_int(r.get("bookmark_count"))) if has_metrics else None
+    m = [v if type(v) is int or v is None else to_int(v) for v in map(r.get, _METRICS)]
+    metrics = Metrics(*m) if m != _NO_METRICS else None
     withheld = [c for c in as_list(r.get("withheld_in_countries")) if isinstance(c, str)]
     if truncated:
         warnings.append("text is truncated and the record holds no full text")
