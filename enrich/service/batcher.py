@@ -173,8 +173,19 @@ class MicroBatcher:
         try:
             return await job.future
         finally:
-            if not job.future.done():  # the caller went away: drop what is still queued
+            if not job.future.done():
                 job.future.cancel()
+            if job.remaining:  # cancelled (the caller went away) or failed: drop what is queued
+                self._drop_job(job)
+
+    def _drop_job(self, job: _Job) -> None:
+        kept: deque[_Piece] = deque()
+        for piece in self._queue:
+            if piece.job is job:
+                self._settle(piece)
+            else:
+                kept.append(piece)
+        self._queue = kept
 
     # -- dispatching ------------------------------------------------------------------------------
     async def _dispatch_loop(self) -> None:

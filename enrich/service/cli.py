@@ -81,8 +81,10 @@ def main(args: argparse.Namespace) -> int:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
+    # handler_cancellation: a request whose client has gone is dropped from the queue instead of
+    # being enriched for nobody (what overload makes likely).
     web.run_app(app, host=settings.host, port=settings.port,
-                shutdown_timeout=settings.shutdown_timeout_seconds,
+                shutdown_timeout=settings.shutdown_timeout_seconds, handler_cancellation=True,
                 access_log=logging.getLogger("aiohttp.access") if getattr(args, "access_log", False)
                 else None,
                 print=lambda msg: logging.getLogger(__name__).info("%s", msg.strip()))

@@ -7,6 +7,7 @@ limit refuses a declared ``Content-Length`` over the limit before reading a byte
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import time
@@ -41,6 +42,9 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
         response = await handler(request)
         status = response.status
         return response
+    except asyncio.CancelledError:
+        status = 499  # the client went away first (nginx's convention)
+        raise
     finally:
         route = _route_label(request)
         metrics.requests.labels(route, request.method, str(status)).inc()

@@ -69,6 +69,8 @@ async def test_cancelled_request_is_dropped_from_the_queue(batcher: MicroBatcher
     await asyncio.sleep(0.01)
     assert batcher.waiting == 2
     queued.cancel()
+    await asyncio.sleep(0)
+    assert batcher.waiting == 0 and batcher.admitted == 1  # dropped at once, not when a worker frees
     await running
     await asyncio.sleep(0.1)
     assert batcher.admitted == 0 and batcher.waiting == 0

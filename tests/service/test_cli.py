@@ -66,7 +66,7 @@ SERVER = textwrap.dedent("""
 """)
 
 
-async def test_sigterm_lets_in_flight_requests_finish() -> None:
+async def test_abandoned_requests_are_dropped_and_sigterm_lets_in_flight_ones_finish() -> None:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = await asyncio.create_subprocess_exec(
@@ -85,8 +85,17 @@ async def test_sigterm_lets_in_flight_requests_finish() -> None:
                     except aiohttp.ClientConnectionError:
                         pass
                     await asyncio.sleep(0.1)
-            slow = asyncio.ensure_future(session.post(f"{base}/v1/enrich", json={"text": "slow:1"}))
+            slow = asyncio.ensure_future(session.post(f"{base}/v1/enrich", json={"text": "slow:3"}))
             await asyncio.sleep(0.3)
+            # a client that gives up while queued: its request is dropped, not enriched for nobody
+            with pytest.raises(TimeoutError):
+                await session.post(f"{base}/v1/enrich", json={"text": "abandoned"},
+                                   timeout=aiohttp.ClientTimeout(total=0.3))
+            await asyncio.sleep(0.2)
+            async with session.get(f"{base}/metrics") as resp:
+                metrics = await resp.text()
+            assert "enrich_queue_admitted_posts 1.0" in metrics  # only the slow post
+            assert 'method="POST",route="/v1/enrich",status="499"} 1.0' in metrics
             proc.send_signal(signal.SIGTERM)
             resp = await asyncio.wait_for(slow, 20)
             assert resp.status == 200
