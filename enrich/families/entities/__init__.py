@@ -17,6 +17,7 @@ Sources, merged into one offset-sorted list:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -40,6 +41,7 @@ SOURCES = ("model", "mention", "hashtag", "cashtag")
 
 _TWEET_TOKEN = re.compile(rf"(?P<mention>{MENTION})|(?P<cashtag>{CASHTAG})|(?P<hashtag>{HASHTAG})")
 _HASHTAG_CACHE_MAX = 50_000
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+|\n\s*")
 
 
 class EntitiesSettings(FamilySettings):
@@ -50,7 +52,8 @@ class EntitiesSettings(FamilySettings):
     numpy_gemm: bool = Field(True, description="run thinc's matrix products through numpy (OpenBLAS)")
     batch_size: int = Field(256, ge=1, description="texts per nlp.pipe batch")
     hashtags: bool = Field(True, description="segment and type hashtags")
-    context_chars: int = Field(60, ge=0, description="characters either side read for entity sentiment")
+    context_chars: int = Field(100, ge=0,
+                               description="characters either side of an entity read for its sentiment")
     min_confidence: float = Field(0.0, ge=0.0, le=1.0,
                                   description="drop model entities calibrated below this precision")
 
@@ -62,7 +65,8 @@ class EntitiesFamily(Family):
                "creative_work, event, other) from a tweet-tuned spaCy NER model, plus @mentions, "
                "#hashtags that name an entity (segmented into words) and $cashtags (tickers). "
                "Each carries character offsets into `post.text`, a normalized form, its source, a "
-               "calibrated confidence and the VADER sentiment of the words around it.")
+               "calibrated confidence and the VADER sentiment of its sentence (cut to 100 "
+               "characters either side).")
     method = "model"
     version = "1"
     order = 300
@@ -85,7 +89,8 @@ class EntitiesFamily(Family):
           "held-out training tweets for entities of this label and form. Null for cashtags "
           "(a rule, not a prediction) and when no calibration is available."),
         A("entities.items[].sentiment", "number",
-          "VADER compound sentiment of the text around the entity (context window).",
+          "VADER compound sentiment of the entity's context: its sentence, cut to "
+          "context_chars (default 100) either side, widened to whole words.",
           minimum=-1, maximum=1),
         A("entities.items[].display_name", "string",
           "Display name of a mentioned account, from the post's own mention entities."),
@@ -201,14 +206,20 @@ class EntitiesFamily(Family):
                                "model", score))
         found.sort(key=lambda e: (e["start"], e["end"]))
         windows: dict[tuple[int, int], float] = {}
+        bounds = _sentence_bounds(text) if found else []
         for entry in found:
-            entry["sentiment"] = self._context_sentiment(text, entry["start"], entry["end"], windows)
+            entry["sentiment"] = self._context_sentiment(text, entry["start"], entry["end"], bounds,
+                                                         windows)
         return _summary(found)
 
-    def _context_sentiment(self, text: str, start: int, end: int,
+    def _context_sentiment(self, text: str, start: int, end: int, bounds: Sequence[int],
                            seen: dict[tuple[int, int], float]) -> float:
+        """VADER compound of the entity's sentence, cut to ``context_chars`` either side."""
         width = self.settings.context_chars  # type: ignore[attr-defined]
-        lo, hi = max(0, start - width), min(len(text), end + width)
+        i = bisect_right(bounds, start)
+        sent_lo = bounds[i - 1] if i else 0
+        sent_hi = bounds[i] if i < len(bounds) else len(text)
+        lo, hi = max(sent_lo, start - width), min(max(sent_hi, end), end + width)
         # widen to whole words so a cut word does not read as a different one
         while lo > 0 and not text[lo - 1].isspace():
             lo -= 1
@@ -217,6 +228,11 @@ class EntitiesFamily(Family):
         if (lo, hi) not in seen:  # in a short post every entity shares the whole-post window
             seen[(lo, hi)] = float(self._vader.polarity_scores(text[lo:hi])["compound"])
         return seen[(lo, hi)]
+
+
+def _sentence_bounds(text: str) -> list[int]:
+    """Offsets where a new sentence starts (after . ! ? … followed by space, or a line break)."""
+    return [m.end() for m in _SENTENCE_BREAK.finditer(text)]
 
 
 def _tweet_tokens(text: str, doc: Doc) -> Iterator[tuple[str, Token]]:
