@@ -37,7 +37,7 @@ class EmotionFamily(Family):
     method = "model"
     version = "1"
     order = 310
-    requires = ("language.language",)
+    uses = ("language.language",)  # detected language when it ran (else declared, else own)
     Settings = EmotionSettings
     settings: EmotionSettings
     provides = (
@@ -46,7 +46,7 @@ class EmotionFamily(Family):
           for lab in LABELS),
         A("emotion.confidence", "probability", "Probability of the chosen label."),
         A("emotion.abstain_reason", "string", "Why no emotion was given.",
-          enum=("unsupported_language", "language_unknown", "low_confidence")),
+          enum=("unsupported_language", "low_confidence")),
     )
 
     def setup(self) -> None:

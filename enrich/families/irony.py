@@ -34,14 +34,14 @@ class IronyFamily(Family):
     method = "model"
     version = "1"
     order = 330
-    requires = ("language.language",)
+    uses = ("language.language",)  # detected language when it ran (else declared, else own)
     Settings = IronySettings
     settings: IronySettings
     provides = (
         A("irony.probability", "probability", "Probability that the post is ironic."),
         A("irony.is_ironic", "boolean", "probability >= the threshold (setting, default 0.5)."),
         A("irony.abstain_reason", "string", "Why no probability was given.",
-          enum=("unsupported_language", "language_unknown")),
+          enum=("unsupported_language",)),
     )
 
     def setup(self) -> None:

@@ -38,7 +38,7 @@ class SafetyFamily(Family):
     method = "model"
     version = "1"
     order = 320
-    requires = ("language.language",)
+    uses = ("language.language",)  # detected language when it ran (else declared, else own)
     Settings = SafetySettings
     settings: SafetySettings
     provides = (
@@ -47,7 +47,7 @@ class SafetyFamily(Family):
         A("safety.hate", "probability", "Probability that the post is hate speech."),
         A("safety.is_hateful", "boolean", "hate >= its threshold (setting, default 0.5)."),
         A("safety.abstain_reason", "string", "Why the classifiers gave no probability.",
-          enum=("unsupported_language", "language_unknown")),
+          enum=("unsupported_language",)),
         A("safety.profanity.count", "integer", "Profane words and phrases in the text.",
           nullable=False, minimum=0),
         A("safety.profanity.words[]", "string", "The profane words as written (at most 20 by default).",

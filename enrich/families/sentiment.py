@@ -48,7 +48,7 @@ class SentimentFamily(Family):
     method = "model"
     version = "1"
     order = 300
-    requires = ("language.language",)
+    uses = ("language.language",)  # detected language when it ran (else declared, else own)
     Settings = SentimentSettings
     settings: SentimentSettings
     provides = (
@@ -73,7 +73,7 @@ class SentimentFamily(Family):
           "Where that language came from: the language family's detection, the platform's "
           "declaration, or none (no letters to read).", enum=("detected", "declared", "none")),
         A("sentiment.abstain_reason", "string", "Why the classifier gave no label.",
-          enum=("unsupported_language", "language_unknown", "low_confidence")),
+          enum=("unsupported_language", "low_confidence")),
         A("sentiment.sentences[].start", "integer", "Start offset of the sentence in post.text.",
           nullable=False, minimum=0, unit="characters"),
         A("sentiment.sentences[].end", "integer", "End offset (exclusive) of the sentence.",

@@ -19,6 +19,8 @@ from sklearn.preprocessing import normalize as l2_normalize
 
 from .normalize import Normalized, normalize
 
+_WORD_CACHE = 200_000  # words whose hashed n-grams are kept (a few tens of MB at most)
+
 DENSE_NAMES = (
     "vader_neg", "vader_neu", "vader_pos", "vader_compound",
     "negations", "allcaps", "elongated", "emoji_positive", "emoji_negative",
@@ -80,6 +82,7 @@ class Featurizer:
         self._chars = HashingVectorizer(
             n_features=1 << params.char_bits, analyzer="char_wb", lowercase=False,
             ngram_range=params.char_ngrams, alternate_sign=False, norm=None, dtype=np.float32)
+        self._word_grams: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def analyse(self, texts: Sequence[str]) -> Analysis:
         norms = [normalize(t) for t in texts]
@@ -88,9 +91,39 @@ class Featurizer:
 
     def matrix(self, norms: Sequence[Normalized], vader: Sequence[dict[str, float]]) -> sp.csr_matrix:
         words = self._block(self._words.transform([n.words for n in norms]))
-        chars = self._block(self._chars.transform([n.chars for n in norms]))
+        chars = self._block(self._char_counts([n.chars for n in norms]))
         dense = sp.csr_matrix(dense_features(norms, vader) * self.params.dense_weight)
         return sp.hstack([words, chars, dense], format="csr", dtype=np.float32)
+
+    def _char_counts(self, docs: Sequence[str]) -> sp.csr_matrix:
+        """Hashed char_wb n-gram counts, identical to ``self._chars.transform(docs)``.
+
+        char_wb n-grams never cross a space, so a document's counts are the sum of its words'
+        counts; words repeat across posts, so each word is hashed once and cached (bounded).
+        """
+        split = [d.split() for d in docs]
+        cache = self._word_grams
+        missing = list({w for ws in split for w in ws if w not in cache})
+        if missing:
+            if len(cache) + len(missing) > _WORD_CACHE:
+                cache.clear()
+            hashed = self._chars.transform(missing)
+            ptr, idx, val = hashed.indptr, hashed.indices, hashed.data
+            for i, w in enumerate(missing):
+                cache[w] = (idx[ptr[i]:ptr[i + 1]], val[ptr[i]:ptr[i + 1]])
+        pieces = [cache[w] for ws in split for w in ws]
+        lengths = np.fromiter((len(ws) for ws in split), dtype=np.int64, count=len(split))
+        shape = (len(docs), 1 << self.params.char_bits)
+        if not pieces:
+            return sp.csr_matrix(shape, dtype=np.float32)
+        sizes = np.fromiter((len(p[0]) for p in pieces), dtype=np.int64, count=len(pieces))
+        word_rows = np.repeat(np.arange(len(docs)), lengths)
+        rows = np.repeat(word_rows, sizes)
+        cols = np.concatenate([p[0] for p in pieces])
+        vals = np.concatenate([p[1] for p in pieces])
+        out = sp.csr_matrix((vals, (rows, cols)), shape=shape, dtype=np.float32)
+        out.sum_duplicates()
+        return out
 
     @staticmethod
     def _block(x: sp.csr_matrix) -> sp.csr_matrix:

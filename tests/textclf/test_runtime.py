@@ -76,6 +76,7 @@ def test_shipped_heads_share_one_featurizer() -> None:
 
 
 def test_batch_is_featurized_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    runtime.featurizer(SMALL)  # created (and warmed up) before counting
     calls: list[int] = []
     real = Featurizer.analyse
 
@@ -98,10 +99,10 @@ def test_batch_is_featurized_once(monkeypatch: pytest.MonkeyPatch) -> None:
     ({"language": "nl", "reliable": True}, None, ("nl", "detected", None)),
     ({"language": None, "abstain_reason": "too_few_letters"}, None, (None, "none", "english")),
     (None, "pt-BR", ("pt", "declared", "multilingual")),
-    (None, None, (None, "none", None)),
+    (None, None, ("en", "detected", "english")),  # no language family: own detection
 ])
 def test_route(out: dict | None, lang: str | None, expected: tuple) -> None:
-    item = Item(Post(text="some words here", lang=lang))
+    item = Item(Post(text="I think these are some words in English", lang=lang))
     if out is not None:
         item.out["language"] = out
     r = runtime.route(item, multilingual=True)
