@@ -140,11 +140,16 @@ _FILLER = re.compile(
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
-    r"[\s,.:!?'\"]*(?:area|metro|region|based|native|born|raised|bred)?[\s,.:!?'\"]*$", re.IGNORECASE
+    r"[\s,.:!?'\"]*(?:\b(?:area|metro|region|based|native|born|raised|bred))?[\s,.:!?'\"]*$", re.IGNORECASE
 )
 _PRIMARY_BONUS = 4.0
-_CURRENT = re.compile(r"\b(?:now|currently|living|based|residing|lives?)\s+(?:in|at|@)\s+([^/|;•]+)",
-                      re.IGNORECASE)
+# Countries whose subdivision codes people write after a town ("Austin, TX", "Ottawa, ON",
+# "Perth, WA", "Santos, SP"); elsewhere a two-letter code after a comma is a country code, and
+# matching every ISO suffix in the world would read "Georgetown, DE" as Guyana's Demerara.
+_CODE_COUNTRIES = frozenset({"US", "CA", "AU", "BR", "IN", "MX"})
+_CURRENT = re.compile(
+    r"\b(?:now|currently|living|based|residing|lives?)\s+(?:in|at|@)\s+([^/|;•]+)", re.IGNORECASE
+)
 _US_STATE_CODE = re.compile(r"^[A-Z]{2}$")
 _NICKNAME_KEYS = frozenset(CITY_ALIASES) | frozenset(COUNTRY_ALIASES)
 _WORDS = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
@@ -271,6 +276,9 @@ class Resolver:
         if not rows:
             return None
         gaz = self.gaz
+        if key and any(gaz.kind[r] == COUNTRY and fold(gaz.display[r]) == key for r in rows):
+            # A country's own name means the country, not a bigger namesake town ("Saint Barthelemy").
+            rows = [r for r in rows if gaz.kind[r] != CITY] or rows
         weights = [
             (self._weight(r, priors) * (_PRIMARY_BONUS if key and fold(gaz.display[r]) == key else 1.0), r)
             for r in rows
@@ -307,7 +315,12 @@ class Resolver:
         stripped = part.strip(" .")
         rows: list[int] = []
         if len(stripped) <= 3 and stripped.replace(".", "").isalpha():
-            rows = list(self.gaz.lookup_code(stripped.replace(".", "")))
+            gaz = self.gaz
+            rows = [
+                r
+                for r in gaz.lookup_code(stripped.replace(".", ""))
+                if gaz.kind[r] == COUNTRY or gaz.country_code(r) in _CODE_COUNTRIES
+            ]
         return rows + [r for r in self.gaz.lookup(stripped) if r not in rows]
 
     def segment(self, seg: str, priors: Priors | None) -> list[Resolution]:
@@ -321,10 +334,14 @@ class Resolver:
             one = self._single(parts[0], priors)
             return [one] if one else []
         head, tail = parts[0], parts[1:]
-        quals = [self._qualifier_rows(p) for p in tail]
-        head_rows = gaz.lookup(head)
+        quals = [self._qualifier_rows(p) or self._qualifier_rows(_unfill(p)) for p in tail]
+        head_rows = gaz.lookup(head) or gaz.lookup(_unfill(head))
         if head_rows and all(quals):
             inside = [r for r in head_rows if all(any(gaz.contains(q, r) for q in qrows) for qrows in quals)]
+            if len(tail) == 1 and _US_STATE_CODE.match(tail[0].strip()):
+                # "Bella Vista, AR": after a comma, two capitals are a US state before a country.
+                us = [r for r in inside if gaz.country_code(r) == "US"]
+                inside = us or inside
             if inside:
                 res = self.rank(inside, priors, seg, base=0.98, key=fold(head))
                 return [res] if res else []
@@ -347,6 +364,11 @@ class Resolver:
     def _single(self, part: str, priors: Priors | None) -> Resolution | None:
         gaz = self.gaz
         rows = gaz.lookup(part)
+        written = part
+        if not rows:
+            # "Living in Chicago", "Dallas area": the name without the words around it.
+            part = _unfill(part)
+            rows = gaz.lookup(part)
         if not rows and _US_STATE_CODE.match(part.strip()):
             rows = [
                 r
@@ -356,15 +378,16 @@ class Resolver:
         if rows:
             return self.rank(rows, priors, part, base=0.95, key=fold(part))
         # "Austin TX", "Brooklyn NY", "Toronto Canada": a name followed by a qualifier.
-        words = part.split()
-        for cut in range(len(words) - 1, 0, -1):
-            head, tail = " ".join(words[:cut]), " ".join(words[cut:])
-            head_rows = gaz.lookup(head)
-            qual_rows = self._qualifier_rows(tail)
-            if head_rows and qual_rows:
-                inside = [r for r in head_rows if any(gaz.contains(q, r) for q in qual_rows)]
-                if inside:
-                    return self.rank(inside, priors, part, base=0.95, key=fold(head))
+        for text in dict.fromkeys((written, part)):
+            words = text.split()
+            for cut in range(len(words) - 1, 0, -1):
+                head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+                head_rows = gaz.lookup(head)
+                qual_rows = self._qualifier_rows(tail) if head_rows else []
+                if head_rows and qual_rows:
+                    inside = [r for r in head_rows if any(gaz.contains(q, r) for q in qual_rows)]
+                    if inside:
+                        return self.rank(inside, priors, text, base=0.95, key=fold(head))
         return self._scan(part, priors)
 
     def _scan(self, part: str, priors: Priors | None) -> Resolution | None:
@@ -395,9 +418,15 @@ def _granularity(kind: int) -> str:
 
 def _clean(part: str) -> str:
     part = _HANDLE_TAG.sub(r"\1", part)
-    part = _FILLER.sub("", part.strip())
-    part = _TRAILING.sub("", part)
     return part.strip(" .,:;!?'\"()[]{}*")
+
+
+def _unfill(part: str) -> str:
+    """``part`` without filler words around the name ("living in", "area"), unless that leaves
+    nothing: "IN" is Indiana, "Northern Mariana Islands" a country, "Bay Area" a region, and
+    those are looked up as written first."""
+    stripped = _TRAILING.sub("", _FILLER.sub("", part)).strip(" .,:;!?'\"()[]{}*")
+    return stripped or part
 
 
 @dataclass(slots=True)
@@ -425,9 +454,13 @@ def parse_profile(resolver: Resolver, text: str | None, priors: Priors | None) -
     if folded in _NOT_PLACE_PHRASES:
         return ProfileResult("not_a_place", [])
     places: list[Resolution] = []
-    for seg in _SEPARATORS.split(cleaned):
-        if seg and seg.strip():
-            places.extend(resolver.segment(seg, priors))
+    # A name with a separator inside ("Trinidad and Tobago") is one place, not two.
+    if resolver.gaz.lookup(cleaned):
+        places = resolver.segment(cleaned, priors)
+    else:
+        for seg in _SEPARATORS.split(cleaned):
+            if seg and seg.strip():
+                places.extend(resolver.segment(seg, priors))
     # "Born in Paris, living in London": where the author is now comes first.
     current = _CURRENT.search(cleaned)
     if current and len(places) > 1:
