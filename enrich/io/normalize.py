@@ -70,7 +70,7 @@ def _normalize(record: Any, position: int | None, source: str | None) -> list[Po
         kind = _JSON_KINDS.get(type(record), type(record).__name__)
         return [ErrorRecord(ErrorCode.NOT_AN_OBJECT, position=position, source=source, kind=kind)]
 
-    if "data" in record and isinstance(record["data"], list | dict):
+    if "data" in record and isinstance(record["data"], list | dict) and "text" not in record:
         return from_page(record, position, source)
     if "errors" in record and "text" not in record:
         return [ErrorRecord(ErrorCode.API_ERROR_OBJECT, position=position, id=record_id(record),

@@ -191,13 +191,23 @@ def _read_json(stream: IO[bytes], limit: int, source: str) -> Iterator[tuple[int
         yield 0, ErrorRecord(ErrorCode.UNDECODABLE, position=0, source=source, detail=str(exc))
         return
     except (json.JSONDecodeError, ValueError, RecursionError) as exc:
-        # a .json file that is really JSONL with a broken line: fall back to lines
-        if b"\n" in data.strip():
+        # a .json file that is really JSONL with a broken line: fall back to lines (a broken
+        # pretty-printed document stays one error)
+        if b"\n" in data.strip() and _first_line_parses(data):
             yield from _read_jsonl(io.BufferedReader(io.BytesIO(data)), limit, source)
             return
         yield 0, ErrorRecord(ErrorCode.INVALID_JSON, position=0, source=source, detail=str(exc)[:200])
         return
     yield from _iter_document(value)
+
+
+def _first_line_parses(data: bytes) -> bool:
+    first = data.strip().split(b"\n", 1)[0]
+    try:
+        orjson.loads(first)
+    except orjson.JSONDecodeError:
+        return False
+    return True
 
 
 def _read_tweets_js(stream: IO[bytes], limit: int, source: str) -> Iterator[tuple[int, Any]]:

@@ -240,6 +240,11 @@ def test_v2_single_post_lookup_page() -> None:
     assert out[0].author is not None and out[0].author.screen_name == "solo"
 
 
+def test_text_record_with_a_data_field_is_not_a_page() -> None:
+    post = one({"text": "mine", "data": {"score": 1}})
+    assert post.source_format == "text" and post.text == "mine"
+
+
 def test_v2_flattened_post() -> None:
     post = one(lines("v2_flat.jsonl")[0])
     assert post.source_format == "twitter_v2_flat"

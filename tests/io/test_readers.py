@@ -62,6 +62,14 @@ def test_json_array_object_and_jsonl_named_json(tmp_path: Path) -> None:
     bad.write_text('{"text": ')
     (_pos, err), = records(bad)
     assert isinstance(err, ErrorRecord) and err.code == "E101"
+    broken_doc = tmp_path / "f.json"
+    broken_doc.write_text('[\n  {"text": "a"},\n  {"text": \n]\n')
+    (_pos, err), = records(broken_doc)
+    assert isinstance(err, ErrorRecord) and err.code == "E101"
+    broken_lines = tmp_path / "g.json"
+    broken_lines.write_text('{"text": "a"}\n{"text": \n{"text": "c"}\n')
+    got = records(broken_lines, "json")
+    assert [type(r).__name__ for _, r in got] == ["dict", "ErrorRecord", "dict"]
 
 
 def test_tweets_js() -> None:
