@@ -115,3 +115,20 @@ def test_dask_local_cluster_runs_the_same_shards(posts_file: Path, tmp_path: Pat
                       runner=dask_runner("local", 1))  # one in-process (threaded) worker: fast
     assert outcome.done == 4 and not outcome.failed
     assert _concat(job) == _single_file_run([str(posts_file)], tmp_path)
+
+
+def test_folder_with_gzip_and_csv_is_one_job(posts_file: Path, tmp_path: Path) -> None:
+    import gzip
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.jsonl.gz").write_bytes(gzip.compress(posts_file.read_bytes()))
+    (folder / "b.csv").write_text('id,text\n1,"a post, with a comma"\n2,"two\nlines"\n')
+    (folder / "c.jsonl").write_bytes(posts_file.read_bytes())
+    job = tmp_path / "job"
+    outcome = run_job(str(job), [str(folder)], CONFIG, shard_lines=25, progress=False)
+    plan = orjson.loads((job / "job.json").read_bytes())
+    assert [s["id"] for s in plan["shards"]] == ["00000-000000", "00001-000000",
+                                                 "00002-000000", "00002-000001", "00002-000002"]
+    assert outcome.done == 5 and outcome.totals["lines_read"] == 60 + 2 + 60
+    assert _concat(job) == _single_file_run([str(p) for p in sorted(folder.iterdir())], tmp_path)
