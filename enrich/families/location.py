@@ -267,6 +267,7 @@ class LocationFamily(Family):
                 row = rows[0]
             if row is not None:
                 break
+        by_name = row is not None
         if row is None and lat is not None and lon is not None:
             near, _ = gaz.nearest_city(lat, lon)
             a1_row, c_row = gaz.parent_rows(near)
@@ -278,8 +279,11 @@ class LocationFamily(Family):
         if row is None:
             return None, None
         rec = gaz.record(row, confidence=0.95, source="place", lat=lat, lon=lon)
-        if kind == CITY and gaz.kind[row] == CITY and place.name:
-            rec["city"] = place.name
+        if kind == CITY and gaz.kind[row] == CITY and place.name and not by_name:
+            # The nearest gazetteer town to the box is only a neighbour: keep the platform's
+            # name, and no GeoNames id that would claim more than we know.
+            rec["name"] = rec["city"] = place.name
+            rec["geonames_id"] = None
         if lat is not None:
             rec["latitude"], rec["longitude"] = round(lat, 6), round(lon or 0.0, 6)
         return rec, row

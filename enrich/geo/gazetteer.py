@@ -109,12 +109,9 @@ class Gazetteer:
         return (self.admin1_table[a1][1] or None) if a1 >= 0 else None
 
     def timezone(self, row: int) -> str | None:
+        """IANA zone of a city, or of a region/country that lies (95% of its people) in one zone."""
         tz = self.tz[row]
-        if tz < 0 and self.kind[row] == CITY:
-            return None
-        if tz < 0:
-            return None
-        return self.timezones[tz][0]
+        return self.timezones[tz][0] if tz >= 0 else None
 
     def parent_rows(self, row: int) -> tuple[int | None, int | None]:
         """(admin1 row, country row) that contain ``row``."""

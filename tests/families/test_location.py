@@ -153,6 +153,13 @@ def test_post_place_bbox_centroid(fam: LocationFamily) -> None:
     assert out["timezone"] == "Australia/Sydney"
 
 
+def test_unknown_place_name_keeps_the_platform_name(fam: LocationFamily) -> None:
+    place = Place(name="Notarealville", country_code="US", place_type="city", bbox=(-87.7, 41.8, -87.6, 41.9))
+    post = run(fam, Post(text="x", place=place))["post"]
+    assert (post["name"], post["city"], post["geonames_id"]) == ("Notarealville", "Notarealville", None)
+    assert (post["country_code"], post["admin1_code"]) == ("US", "IL")
+
+
 def test_home_from_time_zone_when_profile_is_silent(fam: LocationFamily) -> None:
     out = profile(fam, None, time_zone="Pacific Time (US & Canada)")
     assert out["home"]["source"] == "timezone" and out["home"]["country_code"] == "US"
