@@ -3,6 +3,7 @@ span indexes ``post.text`` exactly."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -121,3 +122,19 @@ def test_v1_entity_spans_index_text(tweet: dict[str, Any]) -> None:
 @given(v2_tweet)
 def test_v2_entity_spans_index_text(tweet: dict[str, Any]) -> None:
     check(normalize({"data": [tweet], "includes": {"users": [{"id": "1", "username": "u"}]}}, 0))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=300) | st.text(max_size=200).map(lambda s: s.encode("utf-8", "surrogatepass")),
+       st.sampled_from(["auto", "jsonl", "json", "csv", "tsv", "tweets_js", "text"]))
+def test_reader_never_raises_on_arbitrary_bytes(tmp_path: Path, data: bytes, fmt: str) -> None:
+    path = tmp_path / "input.bin"
+    path.write_bytes(data)
+    from enrich.io import read_records
+
+    positions = []
+    for pos, rec in read_records(path, fmt, max_record_bytes=1024):
+        positions.append(pos)
+        check(normalize(rec, pos))
+    assert positions == sorted(positions)
