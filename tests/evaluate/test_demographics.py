@@ -26,7 +26,7 @@ def test_reliability_bins() -> None:
 
 
 def test_baseline_uses_first_letters_token() -> None:
-    import gender_guesser.detector as gg
+    gg = pytest.importorskip("gender_guesser.detector")  # the bench extra
 
     det = gg.Detector()
     assert baseline_gender("mary_smith99", det) == "female"
@@ -36,6 +36,7 @@ def test_baseline_uses_first_letters_token() -> None:
 
 @pytest.mark.slow
 def test_held_back_targets(shared_data: Path) -> None:
+    pytest.importorskip("gender_guesser")
     res = evaluate_profiles(shared_data)
     assert res["gender"]["coverage"] >= 0.6 and res["gender"]["accuracy"] >= 0.8
     assert res["brand"]["f1"] >= 0.85

@@ -109,11 +109,11 @@ class NameLexicon:
                 return hit
         return None
 
-    @staticmethod
-    def segment(screen_name: str) -> list[str]:
+    def segment(self, screen_name: str) -> list[str]:
         """Split a handle into lower-case chunks at separators, digits and camelCase."""
-        chunks = NameLexicon._raw_chunks(screen_name)
-        # Strip lead-ins glued to the name: "itssarah" -> "sarah", "therealjohn" -> "john".
+        chunks = self._raw_chunks(screen_name)
+        # Strip lead-ins glued to the name: "itssarah" -> "sarah", "therealjohn" -> "john",
+        # unless a longer name starts there ("theresajones" keeps "theresa").
         out: list[str] = []
         for chunk in chunks:
             changed = True
@@ -121,13 +121,20 @@ class NameLexicon:
                 changed = False
                 for lead in _LEAD_INS:
                     if chunk.startswith(lead) and len(chunk) - len(lead) >= 3 \
-                            and chunk[len(lead):len(lead) + 12] and chunk not in _NAMES_GUARD:
+                            and chunk not in _NAMES_GUARD and not self._longer_name(chunk, lead):
                         chunk = chunk[len(lead):]
                         changed = True
                         break
             if chunk:
                 out.append(chunk)
         return out[:4]
+
+    def _longer_name(self, chunk: str, lead: str) -> bool:
+        for end in range(min(len(chunk), 12), len(lead), -1):
+            entry = self.names.get(chunk[:end])
+            if entry is not None and not entry[2]:
+                return True
+        return False
 
     def _longest_prefix(self, chunk: str) -> NameHit | None:
         if chunk in _LEAD_INS:
@@ -150,4 +157,4 @@ class NameLexicon:
 # Names that begin with a lead-in and must not be cut ("theresa" is not "the" + "resa").
 _NAMES_GUARD = frozenset({"theresa", "theo", "theodore", "thea", "xavier", "ximena", "imani",
                           "imogen", "imran", "drew", "dre", "misty", "missy", "sirius", "realtor",
-                          "ladybug", "mrsmith", "ismail", "itsuki", "thelma", "theron"})
+                          "ladybug", "ismail", "itsuki", "thelma", "theron"})
