@@ -15,7 +15,7 @@ from __future__ import annotations
 from .normalize import normalize
 from .plain import CsvRow, text_column
 from .readers import FORMATS, open_input, read_records, sniff_format
-from .writers import CsvWriter, JsonlWriter, ParquetWriter, dumps, flatten, writer_for
+from .writers import CsvWriter, JsonlWriter, ParquetWriter, Writer, dumps, flatten, writer_for
 
 __all__ = [
     "FORMATS",
@@ -23,6 +23,7 @@ __all__ = [
     "CsvWriter",
     "JsonlWriter",
     "ParquetWriter",
+    "Writer",
     "dumps",
     "flatten",
     "normalize",

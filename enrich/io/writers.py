@@ -53,8 +53,9 @@ def _open_output(target: str | Path, compress: bool | None) -> tuple[IO[bytes], 
     return open(path, "wb"), True
 
 
-class _Writer:
-    """Common lifecycle: open on construction, ``close`` (idempotent), context manager."""
+class Writer:
+    """Base of the writers: opens on construction, ``write(record)``, ``write_many(records)``,
+    ``count`` (records written), ``close()`` (idempotent), context manager."""
 
     def __init__(self, target: str | Path | IO[bytes], compress: bool | None = None) -> None:
         if isinstance(target, str | Path):
@@ -87,7 +88,7 @@ class _Writer:
         else:
             self._out.flush()
 
-    def __enter__(self) -> _Writer:
+    def __enter__(self) -> Writer:
         return self
 
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
@@ -95,7 +96,7 @@ class _Writer:
         self.close()
 
 
-class JsonlWriter(_Writer):
+class JsonlWriter(Writer):
     """One JSON object a line, written with orjson; gzip when the path ends in ``.gz``."""
 
     def write(self, record: Any) -> None:
@@ -147,7 +148,7 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
-class CsvWriter(_Writer):
+class CsvWriter(Writer):
     """Flat records as CSV. Columns are given, or taken from the first ``sample`` records (in
     order of first appearance); keys first seen later go, as JSON, into a trailing ``_extra``
     column so nothing is dropped."""
@@ -207,7 +208,7 @@ class CsvWriter(_Writer):
         return self
 
 
-class ParquetWriter(_Writer):
+class ParquetWriter(Writer):
     """Flat records as Parquet (pyarrow), in row groups of ``batch_size``. The schema comes from
     the first batch (all-null columns as strings); a later value that does not fit its column's
     type, or a key first seen later, goes as JSON into the trailing ``_extra`` column."""
@@ -305,7 +306,7 @@ class ParquetWriter(_Writer):
         return self
 
 
-def writer_for(target: str | Path, fmt: str = "auto") -> _Writer:
+def writer_for(target: str | Path, fmt: str = "auto") -> Writer:
     """The writer for an output path by format name or extension (jsonl is the default)."""
     name = str(target).lower().removesuffix(".gz")
     if fmt == "auto":
