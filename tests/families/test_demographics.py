@@ -221,10 +221,11 @@ def test_profile_is_cached_per_author() -> None:
 def test_pseudonymized_author_ref() -> None:
     f = DemographicsFamily({"pseudonymize": True, "pseudonym_key": "s3cret"})
     f.setup()
-    out = run(f, "hi", id="12345", screen_name="sarahjones92")
+    out = run(f, "hi", id="12345", screen_name="sarahjones92", name="Sarah Jones")
     assert out["pseudonymized"] and out["author_ref"].startswith("i_")
     assert "12345" not in str(out) and "sarahjones92" not in str(out)
     assert not any("=sarah" in e for e in out["gender"]["evidence"])
+    assert any(e.startswith("first_name(display_name) p_female") for e in out["gender"]["evidence"])
     again = run(f, "other", id="12345", screen_name="sarahjones92")
     assert again["author_ref"] == out["author_ref"]
     other_key = DemographicsFamily({"pseudonymize": True, "pseudonym_key": "other"})

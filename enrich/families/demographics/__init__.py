@@ -317,7 +317,7 @@ class DemographicsFamily(Family):
         cues = prof.cues
         evidence: list[str] = []
         if prof.name is not None:
-            shown = "" if pseud and prof.name.source == "screen_name" else f"={prof.name.name}"
+            shown = "" if pseud else f"={prof.name.name}"  # a first name is personal data too
             evidence.append(f"first_name({prof.name.source}){shown} p_female={prof.name.p_female:.2f}")
         if cues.pronouns:
             evidence.append("pronouns=" + ",".join(cues.pronouns))
