@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from .normalize import normalize
 from .plain import CsvRow, text_column
-from .readers import FORMATS, open_input, read_records, sniff_format
+from .readers import FORMATS, open_input, read_jsonl_stream, read_records, read_text_stream, sniff_format
 from .writers import CsvWriter, JsonlWriter, ParquetWriter, Writer, dumps, flatten, writer_for
 
 __all__ = [
@@ -28,7 +28,9 @@ __all__ = [
     "flatten",
     "normalize",
     "open_input",
+    "read_jsonl_stream",
     "read_records",
+    "read_text_stream",
     "sniff_format",
     "text_column",
     "writer_for",

@@ -277,3 +277,10 @@ def read_records(source: str | Path, fmt: str = "auto", *, max_record_bytes: int
             yield from _read_tweets_js(stream, max_record_bytes, name)
         else:
             yield from _read_text(stream, max_record_bytes, name)
+
+
+# The line readers over an already open binary stream (the batch runner feeds them a shard's
+# byte range): ``(stream, max_record_bytes, source_label) -> Iterator[(position, record)]``,
+# positions counted from 0 at the stream's start, blank lines not counted.
+read_jsonl_stream = _read_jsonl
+read_text_stream = _read_text
