@@ -77,15 +77,30 @@ def _locate(text: str, start: int, kind: str, expect: str) -> tuple[int, int] | 
     return min(found, key=lambda se: abs(se[0] - start))
 
 
+# A search costs a scan of the text: a hostile record with thousands of misplaced entities over
+# a long text must not cost thousands of scans, nor thousands of warnings.
+MAX_SEARCHES = 64
+MAX_WARNINGS = 16
+
+
 class SpanPlacer:
     """Places entity spans on one text, collecting warnings for entities it has to drop."""
 
-    __slots__ = ("remap", "text", "warnings")
+    __slots__ = ("dropped", "remap", "searches", "text", "warnings")
 
     def __init__(self, text: str, remap: OffsetMap | None, warnings: list[str]) -> None:
         self.text = text
         self.remap = remap
         self.warnings = warnings
+        self.searches = 0
+        self.dropped = 0
+
+    def _drop(self, kind: str, expect: str | None) -> None:
+        self.dropped += 1
+        if self.dropped < MAX_WARNINGS:
+            self.warnings.append(f"dropped {kind} entity {(expect or '')[:60]!r}: not found in the text")
+        elif self.dropped == MAX_WARNINGS:
+            self.warnings.append("dropped further entities not found in the text")
 
     def place(self, start: Any, end: Any, kind: str, expect: str | None,
               alt: str | None = None) -> tuple[int, int] | None:
@@ -101,11 +116,12 @@ class SpanPlacer:
             if _fits(self.text, s, e, kind, expect, alt):
                 return s, e
         for want in (expect, alt):
-            if want:
+            if want and self.searches < MAX_SEARCHES:
+                self.searches += 1
                 got = _locate(self.text, s or 0, kind, want)
                 if got is not None:
                     return got
-        self.warnings.append(f"dropped {kind} entity {expect or ''!r}: not found in the text")
+        self._drop(kind, expect)
         return None
 
     def place_indices(self, ent: dict[str, Any], kind: str, expect: str | None,

@@ -366,6 +366,19 @@ def test_html_escapes_in_entities_before_and_inside() -> None:
     spans_index_text(post)
 
 
+def test_many_misplaced_entities_cost_bounded_work() -> None:
+    from enrich.io.entities import MAX_SEARCHES, MAX_WARNINGS
+
+    text = "x" * 50_000 + " #real"
+    tags = [{"text": f"t{i}", "indices": [0, 3]} for i in range(2_000)]
+    tags.append({"text": "real", "indices": [1, 6]})
+    post = one({"id_str": "1", "truncated": False, "user": {"id_str": "2"}, "full_text": text,
+                "entities": {"hashtags": tags}})
+    assert post.entities is not None and post.entities.hashtags == []  # the search budget ran out
+    assert len(post.warnings) == MAX_WARNINGS
+    assert MAX_SEARCHES < 2_000
+
+
 def test_unescape_offset_map() -> None:
     from enrich.io.entities import unescape
 
