@@ -32,7 +32,7 @@ def normalize(record: Any, position: int | None = None,
         return _normalize(record, position, source)
     except InputError as exc:
         return [ErrorRecord.from_exception(exc, position=position, id=record_id(record), source=source)]
-    except (RecursionError, MemoryError):
+    except MemoryError:
         raise
     except Exception as exc:  # an adapter bug must cost one record, not the batch
         log.exception("normalizing record %s failed", position)
