@@ -25,6 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 
 from ..modelstore import model_dir
+from ..textclf import data
 from ..textclf.data import Split
 from ..textclf.features import Featurizer, vader_scores
 from ..textclf.linear import LinearHead
@@ -56,12 +57,34 @@ def baseline_predictions(task: Task, train: Split, val: Split) -> list[str]:
     return [str(p) for p in model.predict(xv)]
 
 
+def profanity_agreement(root: Path, n: int) -> str:
+    """Our token matcher against better-profanity's own matcher on validation posts."""
+    from better_profanity import profanity as library
+
+    from ..textclf import profanity
+
+    texts = data.tweeteval(root, "offensive", "val").texts[:n]
+    t0 = time.perf_counter()
+    lib = [bool(library.contains_profanity(t)) for t in texts]
+    t_lib = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ours = [bool(profanity.find(t)) for t in texts]
+    t_ours = time.perf_counter() - t0
+    agree = sum(a == b for a, b in zip(lib, ours, strict=True))
+    both = sum(a and b for a, b in zip(lib, ours, strict=True))
+    return (f"profanity on the first {len(texts)} posts of tweeteval/offensive val: agreement "
+            f"{agree}/{len(texts)}; better-profanity flags {sum(lib)}, we flag {sum(ours)} ({both} "
+            f"in common); {t_lib / len(texts) * 1e3:.1f} ms vs {t_ours / len(texts) * 1e6:.0f} µs a post")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m enrich.evaluate.textclf", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     ap.add_argument("--tasks", default=",".join(TASKS))
     ap.add_argument("--baseline", action="store_true", help="also train and score the plain TF-IDF LR")
+    ap.add_argument("--profanity", type=int, default=0, metavar="N",
+                    help="also compare profanity matching with better-profanity on N posts")
     args = ap.parse_args(argv)
     rows = ["| task | validation split | n | metric | shipped model | plain TF-IDF LR | VADER alone |",
             "|---|---|---|---|---|---|---|"]
@@ -90,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(rows))
     for note in notes:
         print(f"\n{note}")
+    if args.profanity:
+        print("\n" + profanity_agreement(args.data, args.profanity))
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from ..attributes import Attribute as A
@@ -20,7 +21,8 @@ LABELS = ("anger", "joy", "optimism", "sadness")
 class EmotionSettings(FamilySettings):
     model_config = SettingsConfigDict(env_prefix="ENRICH_EMOTION_", extra="forbid")
 
-    min_confidence: float = 0.0  # below this top probability the label abstains (probabilities stay)
+    min_confidence: float = Field(0.0, ge=0, le=1, description=(
+        "Below this top probability the label abstains (low_confidence); the probabilities stay."))
 
 
 @register

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from ..attributes import Attribute as A
@@ -19,7 +20,7 @@ MODEL = "irony"
 class IronySettings(FamilySettings):
     model_config = SettingsConfigDict(env_prefix="ENRICH_IRONY_", extra="forbid")
 
-    threshold: float = 0.5  # probability at which is_ironic becomes true
+    threshold: float = Field(0.5, ge=0, le=1, description="Probability at which is_ironic becomes true.")
 
 
 @register

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from ..attributes import Attribute as A
@@ -20,9 +21,11 @@ HATE_MODEL = "hate"
 class SafetySettings(FamilySettings):
     model_config = SettingsConfigDict(env_prefix="ENRICH_SAFETY_", extra="forbid")
 
-    offensive_threshold: float = 0.5  # probability at which is_offensive becomes true
-    hate_threshold: float = 0.5  # probability at which is_hateful becomes true
-    max_profanity_words: int = 20  # longest list of profane words reported
+    offensive_threshold: float = Field(0.5, ge=0, le=1, description=(
+        "Probability at which is_offensive becomes true."))
+    hate_threshold: float = Field(0.5, ge=0, le=1, description=(
+        "Probability at which is_hateful becomes true."))
+    max_profanity_words: int = Field(20, ge=0, description="Longest list of profane words reported.")
 
 
 @register

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from ..attributes import Attribute as A
@@ -24,10 +25,14 @@ _CUES = ("negations", "allcaps", "elongated", "emoji_positive", "emoji_negative"
 class SentimentSettings(FamilySettings):
     model_config = SettingsConfigDict(env_prefix="ENRICH_SENTIMENT_", extra="forbid")
 
-    multilingual: bool = True  # use the XLM-T model for ar/de/es/fr/hi/it/pt; False: abstain there
-    min_confidence: float = 0.0  # below this top probability the label abstains (probabilities stay)
-    max_sentences: int = 12  # per-sentence scores for at most this many sentences
-    vader_threshold: float = 0.05  # VADER's own convention for its compound score
+    multilingual: bool = Field(True, description=(
+        "Use the multilingual (XLM-T) model for ar, de, es, fr, hi, it and pt posts; false: those "
+        "abstain like every other non-English language."))
+    min_confidence: float = Field(0.0, ge=0, le=1, description=(
+        "Below this top probability the label abstains (low_confidence); the probabilities stay."))
+    max_sentences: int = Field(12, ge=0, description="Per-sentence scores for at most this many sentences.")
+    vader_threshold: float = Field(0.05, ge=0, le=1, description=(
+        "|compound| at which VADER labels read positive/negative (VADER's own convention: 0.05)."))
 
 
 def vader_label(compound: float, threshold: float) -> str:
