@@ -32,6 +32,34 @@ from ..textclf.tasks import MODEL_VERSION, TASKS, Task
 
 SEED = 0
 HOLDOUT = 0.15
+_TWEETEVAL = ("TweetEval (github.com/cardiffnlp/tweeteval; no restriction from TweetEval, the original "
+              "task's licence applies: {}")
+LICENCES = {
+    "sentiment": "SemEval 2013-2016 task 4A via github.com/cbaziotis/datastories-semeval2017-task4 "
+                 "(repository MIT), validation from TweetEval (github.com/cardiffnlp/tweeteval)",
+    "sentiment-xlmt": "XLM-T multilingual sentiment, github.com/cardiffnlp/xlm-t (Apache-2.0 "
+                      "repository; per-source dataset terms)",
+    "emotion": _TWEETEVAL.format("SemEval 2018 task 1)"),
+    "offensive": _TWEETEVAL.format("OffensEval 2019, OLID)"),
+    "hate": _TWEETEVAL.format("SemEval 2019 task 5, HatEval)"),
+    "irony": _TWEETEVAL.format("SemEval 2018 task 3)"),
+}
+
+
+# Hand-written probe posts: their probabilities are stored with each head so that a test notices
+# when a change to the featurizer no longer matches the shipped weights.
+PROBES = (
+    "I love this so much, best day ever!! 😍 #blessed",
+    "This is NOT ok. Worst service I have ever had :(",
+    "The meeting moved to 3pm in room 204 @user http://example.com",
+    "Oh great, another Monday, just what I needed...",
+    "you are a stupid idiot, shut up",
+)
+
+
+def probe_record(head: LinearHead) -> dict[str, Any]:
+    probs = head.probabilities(Featurizer(head.params).analyse(list(PROBES)).matrix)
+    return {"texts": list(PROBES), "probabilities": [[round(float(v), 5) for v in row] for row in probs]}
 
 
 def make_model(n_labels: int, c: float) -> Any:
@@ -90,6 +118,7 @@ def train(task: Task, root: Path, out_root: Path, log: Any = sys.stderr) -> dict
     meta["val"] = {"metric": task.metric_name, "value": val_metric, "size": len(va)}
     if any(va.groups):
         meta["val"]["by_language"] = per_group(task, va.labels, pred, va.groups)
+    meta["probe"] = probe_record(shipped)
     meta["seconds"] = round(time.perf_counter() - t0, 1)
     shipped.meta = meta
     shipped_meta = {**meta, "labels": list(shipped.labels), "link": shipped.link,
@@ -122,11 +151,12 @@ weights, {'one-vs-rest' if len(task.labels) > 2 else 'binary'}), weights stored 
 - Training data: {task.train_source}; {meta['train_size']} posts {json.dumps(meta['train_label_counts'])}
 - Selection: C chosen by {meta['selection_method']}
   ({json.dumps(meta['selection'])}; {task.metric_name}); the model was then refitted on all of it.
-  The validation split played no part in any choice.
+  No hyperparameter was chosen on the validation split (docs/accuracy.md states one process
+  caveat about how the selection procedure itself was settled).
 - Validation ({task.val_source}, {meta['val']['size']} posts): **{task.metric_name} {meta['val']['value']}**
-{lang_lines}- Data licence: TweetEval / SemEval / XLM-T tweets are distributed under the X/Twitter terms
-  (research use); the weights are a statistical summary and contain no tweet text. See
-  `../shared/data/SOURCES/` for the origin of each set.
+{lang_lines}- Data source and licence: {LICENCES[task.name]}; the tweets themselves fall under the X/Twitter
+  terms. The weights are a statistical summary (hashed n-gram weights) and contain no tweet text.
+  Origin of each set: `../shared/data/SOURCES/`.
 - Files: `{WEIGHTS_FILE}` ({size} bytes; `weights` float16 features x outputs, `bias` float32;
   load with `numpy.load(..., allow_pickle=False)`), `{META_FILE}` (labels, featurizer parameters,
   training record).

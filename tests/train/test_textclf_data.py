@@ -62,3 +62,19 @@ def test_shipped_heads_record_their_validation_figures() -> None:
         meta = json.loads((models_root() / task.model / "head.json").read_text())
         assert meta["task"] == task.name and list(meta["labels"]) == list(task.labels)
         assert 0 < meta["val"]["value"] <= 1 and meta["val"]["metric"] == task.metric_name
+
+
+def test_shipped_heads_still_match_the_featurizer() -> None:
+    """The probe posts stored at training time must score the same with today's featurizer:
+    a change to normalization or hashing without retraining fails here."""
+    import numpy as np
+
+    from enrich.modelstore import model_dir
+    from enrich.textclf.features import Featurizer
+    from enrich.textclf.linear import LinearHead
+
+    for task in TASKS.values():
+        head = LinearHead.load(model_dir(task.model, task.name))
+        probe = head.meta["probe"]
+        got = head.probabilities(Featurizer(head.params).analyse(probe["texts"]).matrix)
+        assert np.allclose(got, np.array(probe["probabilities"]), atol=1e-3), task.model
