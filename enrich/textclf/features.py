@@ -19,7 +19,7 @@ from sklearn.preprocessing import normalize as l2_normalize
 
 from .normalize import Normalized, normalize
 
-_WORD_CACHE = 200_000  # words whose hashed n-grams are kept (a few tens of MB at most)
+_WORD_CACHE = 50_000  # words whose hashed n-grams are kept (~20 MB at most)
 
 DENSE_NAMES = (
     "vader_neg", "vader_neu", "vader_pos", "vader_compound",

@@ -46,7 +46,7 @@ def _phrase_starts() -> frozenset[str]:
 
 
 _seen: dict[str, tuple[str, bool]] = {}
-_SEEN_MAX = 100_000
+_SEEN_MAX = 50_000
 
 
 def _token(tok: str, singles: frozenset[str]) -> tuple[str, bool]:

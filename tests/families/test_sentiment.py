@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from enrich import Enricher
-from enrich.family import Item
+from enrich.family import Family, Item
 from enrich.post import Post
 
 
@@ -105,3 +108,30 @@ def test_min_confidence_abstains() -> None:
     assert out["probabilities"] is not None
     (other,) = fam.enrich_batch([Item(Post(text="Vamos a la playa mañana con todos", lang="es"))])
     assert other["abstain_reason"] == "unsupported_language"
+
+
+
+@lru_cache(maxsize=1)
+def _families() -> tuple[Family, ...]:
+    from enrich.families.emotion import EmotionFamily
+    from enrich.families.irony import IronyFamily
+    from enrich.families.safety import SafetyFamily
+    from enrich.families.sentiment import SentimentFamily
+
+    fams: tuple[Family, ...] = (SentimentFamily(), EmotionFamily(), SafetyFamily(), IronyFamily())
+    for fam in fams:
+        fam.setup()
+    return fams
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=120), min_size=1, max_size=5))
+def test_any_batch_of_texts(texts: list[str]) -> None:
+    items = [Item(Post(text=t, lang="en")) for t in texts]
+    sent, emo, safe, irony = (fam.enrich_batch(items) for fam in _families())
+    assert len(sent) == len(emo) == len(safe) == len(irony) == len(items)
+    for s, e, f, i in zip(sent, emo, safe, irony, strict=True):
+        assert s["model"] == "english" and abs(sum(s["probabilities"].values()) - 1) < 1e-3
+        assert abs(sum(e["probabilities"].values()) - 1) < 1e-3
+        assert 0 <= f["offensive"] <= 1 and 0 <= f["hate"] <= 1 and 0 <= i["probability"] <= 1
+        assert -1 <= s["compound"] <= 1
