@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from ..attributes import Attribute as A
@@ -91,15 +92,18 @@ def base_language(tag: str | None) -> str | None:
 class LanguageSettings(FamilySettings):
     model_config = SettingsConfigDict(env_prefix="ENRICH_LANGUAGE_", extra="forbid")
 
-    min_letters: int = 3  # fewer letters than this: abstain
-    reliable_confidence: float = 0.5  # top probability needed for the reliable flag
-    reliable_letters: int = 12  # and at least this many letters
-    alternatives: int = 3  # how many candidates to list
-    max_input_chars: int = 1000
-    # Below this fastText probability, average with py3langid (weights tuned on the XLM-T train
-    # splits: 96.7% -> 97.35% on seven languages; validation figures in docs/accuracy.md).
-    second_opinion_below: float = 0.7
-    second_opinion_weight: float = 0.5
+    min_letters: int = Field(3, ge=0, description="Fewer letters than this after cleaning: abstain.")
+    reliable_confidence: float = Field(
+        0.5, ge=0, le=1, description="Top probability needed for language.reliable.")
+    reliable_letters: int = Field(12, ge=0, description="Letters needed (with the confidence) for reliable.")
+    alternatives: int = Field(3, ge=0, description="How many candidate languages to list.")
+    max_input_chars: int = Field(1000, ge=1, description="Characters of cleaned text given to the detector.")
+    # Weights tuned on the XLM-T train splits: 96.7% -> 97.35% on seven languages.
+    second_opinion_below: float = Field(
+        0.7, ge=0, description="Below this fastText probability, average with py3langid; 0 never, "
+        "above 1 always.")
+    second_opinion_weight: float = Field(
+        0.5, ge=0, le=1, description="Weight of py3langid in that average.")
 
 
 @register

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import regex
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from ..attributes import Attribute as A
@@ -46,8 +47,9 @@ _GRAPHEME_RE = regex.compile(r"\X")
 class TextSettings(FamilySettings):
     model_config = SettingsConfigDict(env_prefix="ENRICH_TEXT_", extra="forbid")
 
-    use_platform_entities: bool = True  # prefer the entities the input carried
-    max_list_items: int = 50  # cap on each list in the output (long spam posts)
+    use_platform_entities: bool = Field(
+        True, description="Prefer the entities the input carried over extracting them again.")
+    max_list_items: int = Field(50, ge=1, description="Cap on each list in the output (long spam posts).")
 
 
 def _strip_sign(s: str) -> str:

@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from ..attributes import Attribute as A
@@ -38,7 +39,8 @@ def _zone(name: str) -> ZoneInfo | None:
 class TimeSettings(FamilySettings):
     model_config = SettingsConfigDict(env_prefix="ENRICH_TIME_", extra="forbid")
 
-    use_profile_offset: bool = True  # fall back to the author's legacy utc_offset / time_zone
+    use_profile_offset: bool = Field(
+        True, description="Without location.timezone, use the author's legacy utc_offset / time_zone.")
 
 
 def _calendar(dt: datetime, prefix: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from ..attributes import Attribute as A
@@ -41,7 +42,8 @@ def _nonneg(v: int | None) -> int | None:
 class UserSettings(FamilySettings):
     model_config = SettingsConfigDict(env_prefix="ENRICH_USER_", extra="forbid")
 
-    min_age_days_for_rates: float = 1.0  # younger accounts: per-day rates are noise
+    min_age_days_for_rates: float = Field(
+        1.0, ge=0, description="Accounts younger than this (days) get no per-day rates: they are noise.")
 
 
 @register
