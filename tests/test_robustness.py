@@ -18,7 +18,9 @@ from enrich import Enricher
 from enrich.registry import catalogue
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    # Integers a JSON parser (orjson) accepts: input arrives as JSON.
+    st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | st.floats(allow_nan=False)
+    | st.text(max_size=30),
     lambda children: (st.lists(children, max_size=4)
                       | st.dictionaries(st.text(max_size=12), children, max_size=5)),
     max_leaves=25,
@@ -30,20 +32,20 @@ POSTISH = st.fixed_dictionaries(
     optional={
         "text": st.text(max_size=200) | JSON,
         "full_text": st.text(max_size=200),
-        "id_str": st.text(max_size=20) | st.integers(),
-        "id": st.integers() | st.text(max_size=20),
-        "created_at": st.text(max_size=40) | st.integers(),
+        "id_str": st.text(max_size=20) | st.integers(0, 2**63),
+        "id": st.integers(0, 2**63) | st.text(max_size=20),
+        "created_at": st.text(max_size=40) | st.integers(-(2**62), 2**62),
         "lang": st.text(max_size=8) | JSON,
         "user": st.fixed_dictionaries({}, optional={
             "screen_name": st.text(max_size=20), "name": st.text(max_size=40),
             "description": st.text(max_size=160), "location": st.text(max_size=40),
-            "followers_count": st.integers() | st.text(max_size=5), "created_at": st.text(max_size=40),
-            "time_zone": st.text(max_size=30) | JSON, "utc_offset": st.integers() | JSON}) | JSON,
+            "followers_count": st.integers(-(2**62), 2**62) | st.text(max_size=5), "created_at": st.text(max_size=40),
+            "time_zone": st.text(max_size=30) | JSON, "utc_offset": st.integers(-(2**62), 2**62) | JSON}) | JSON,
         "entities": st.fixed_dictionaries({}, optional={
             "hashtags": st.lists(st.fixed_dictionaries({"text": st.text(max_size=10),
-                                                        "indices": st.lists(st.integers(), max_size=3)})),
+                                                        "indices": st.lists(st.integers(-(2**62), 2**62), max_size=3)})),
             "urls": st.lists(st.fixed_dictionaries({
-                "url": st.text(max_size=30), "indices": st.lists(st.integers(), max_size=3)}))}) | JSON,
+                "url": st.text(max_size=30), "indices": st.lists(st.integers(-(2**62), 2**62), max_size=3)}))}) | JSON,
         "coordinates": st.fixed_dictionaries({"type": st.just("Point"),
                                               "coordinates": st.lists(st.floats(), max_size=3)}) | JSON,
         "place": JSON,

@@ -29,7 +29,11 @@ def normalize(record: Any, position: int | None = None,
     :class:`ErrorRecord` from the reader (passed through). Never raises for bad input.
     """
     try:
-        return _normalize(record, position, source)
+        out = _normalize(record, position, source)
+        for item in out:
+            if isinstance(item, Post):
+                _drop_negative_counts(item)
+        return out
     except InputError as exc:
         return [ErrorRecord.from_exception(exc, position=position, id=record_id(record), source=source)]
     except MemoryError:
@@ -38,6 +42,24 @@ def normalize(record: Any, position: int | None = None,
         log.exception("normalizing record %s failed", position)
         return [ErrorRecord(ErrorCode.NORMALIZATION_FAILED, position=position, id=record_id(record),
                             source=source, detail=f"{type(exc).__name__}: {exc}"[:300])]
+
+
+_AUTHOR_COUNTS = ("followers_count", "following_count", "listed_count", "posts_count", "likes_count",
+                  "media_count")
+_POST_COUNTS = ("reply_count", "retweet_count", "quote_count", "like_count", "bookmark_count",
+                "impression_count")
+
+
+def _drop_negative_counts(post: Post) -> None:
+    """A count below zero is corrupt data, not a fact: families must never see it."""
+    for obj, names, label in ((post.author, _AUTHOR_COUNTS, "author"), (post.metrics, _POST_COUNTS, "post")):
+        if obj is None:
+            continue
+        for name in names:
+            value = getattr(obj, name)
+            if value is not None and value < 0:
+                setattr(obj, name, None)
+                post.warnings.append(f"negative {label} {name} ({value}) dropped")
 
 
 def _error_detail(errors: Any) -> str:

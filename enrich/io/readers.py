@@ -15,6 +15,7 @@ import io
 import json
 import re
 import sys
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -105,9 +106,16 @@ def _loads(line: bytes) -> Any:
         return _scrub(value)
 
 
+_INT_RANGE = (-(2**63), 2**64 - 1)
+
+
 def _scrub(value: Any) -> Any:
     if isinstance(value, str):
         return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, int) and not isinstance(value, bool) and not (
+            _INT_RANGE[0] <= value <= _INT_RANGE[1]):
+        # Beyond 64 bits no JSON writer here can emit it as a number: keep its digits as a string.
+        return str(value)
     if isinstance(value, list):
         return [_scrub(v) for v in value]
     if isinstance(value, dict):
@@ -263,20 +271,30 @@ def read_records(source: str | Path, fmt: str = "auto", *, max_record_bytes: int
         from ..settings import Settings
         max_record_bytes = Settings().max_record_bytes
     name = _source_name(source)
-    with open_input(source) as stream:
-        if fmt == "auto":
-            peek = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if isinstance(stream, io.BufferedReader) else b""
-            fmt = sniff_format(peek, "" if name == "<stdin>" else name)
-        if fmt == "jsonl":
-            yield from _read_jsonl(stream, max_record_bytes, name)
-        elif fmt == "json":
-            yield from _read_json(stream, max_record_bytes, name)
-        elif fmt in ("csv", "tsv"):
-            yield from _read_csv(stream, max_record_bytes, name, "\t" if fmt == "tsv" else ",")
-        elif fmt == "tweets_js":
-            yield from _read_tweets_js(stream, max_record_bytes, name)
-        else:
-            yield from _read_text(stream, max_record_bytes, name)
+    last = -1
+    try:
+        with open_input(source) as stream:
+            if fmt == "auto":
+                buffered = isinstance(stream, io.BufferedReader)
+                peek = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if buffered else b""
+                fmt = sniff_format(peek, "" if name == "<stdin>" else name)
+            if fmt == "jsonl":
+                records = _read_jsonl(stream, max_record_bytes, name)
+            elif fmt == "json":
+                records = _read_json(stream, max_record_bytes, name)
+            elif fmt in ("csv", "tsv"):
+                records = _read_csv(stream, max_record_bytes, name, "\t" if fmt == "tsv" else ",")
+            elif fmt == "tweets_js":
+                records = _read_tweets_js(stream, max_record_bytes, name)
+            else:
+                records = _read_text(stream, max_record_bytes, name)
+            for pos, rec in records:
+                last = pos
+                yield pos, rec
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        # A truncated or corrupt .gz archive: what was read stands, the rest is one error record.
+        yield last + 1, ErrorRecord(ErrorCode.UNDECODABLE, position=last + 1, source=name,
+                                    detail=f"compressed input is corrupt or cut short ({exc})")
 
 
 # The line readers over an already open binary stream (the batch runner feeds them a shard's
