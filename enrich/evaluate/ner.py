@@ -135,8 +135,8 @@ def markdown(results: Mapping[str, Any]) -> str:
     for res in results.values():
         for corpus in CORPUS_LABELS:
             t, u = res[corpus]["typed"], res[corpus]["untyped"]
-            lines.append(f"| {res['model']} | {corpus} {res['split']} | {t['p']:.3f} | {t['r']:.3f} | {t['f']:.3f} "
-                         f"| {u['p']:.3f} | {u['r']:.3f} | {u['f']:.3f} |")
+            lines.append(f"| {res['model']} | {corpus} {res['split']} | {t['p']:.3f} | {t['r']:.3f} "
+                         f"| {t['f']:.3f} | {u['p']:.3f} | {u['r']:.3f} | {u['f']:.3f} |")
     lines += ["", "| model | corpus | " + " | ".join(sorted(CORPUS_LABELS["wnut17"])) + " |",
               "|---|---|" + "---|" * len(CORPUS_LABELS["wnut17"])]
     for res in results.values():

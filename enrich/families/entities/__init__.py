@@ -151,11 +151,14 @@ class EntitiesFamily(Family):
         if len(self._hashtag_types) + len(pending) > _HASHTAG_CACHE_MAX:
             self._hashtag_types.clear()
         tags = list(pending)
-        for tag, doc in zip(tags, self._nlp.pipe([pending[t] for t in tags]), strict=True):
+        # The words as a short sentence of their own (with a full stop, as sentences end in the
+        # training data): a name is typed there far more reliably than as a bare fragment.
+        phrases = self._nlp.pipe([pending[t] + " ." for t in tags])
+        for tag, doc in zip(tags, phrases, strict=True):
             ents = [e for e in doc.ents if e.label_ in self._labels]
-            if len(ents) == 1 and ents[0].start == 0 and ents[0].end == len(doc):
+            if len(ents) == 1 and ents[0].start == 0 and ents[0].end == len(doc) - 1:
                 label = self._labels[ents[0].label_]
-                self._hashtag_types[tag] = (label, self._confidence(label, pending[tag], len(doc)))
+                self._hashtag_types[tag] = (label, self._confidence(label, pending[tag], len(doc) - 1))
             else:
                 self._hashtag_types[tag] = None
 
