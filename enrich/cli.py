@@ -74,6 +74,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 inputs=args.inputs or ["-"], output=args.output, families=families,
                 dead_letter=args.dead_letter, fmt=args.format, batch_size=args.batch_size,
                 progress=args.progress, options=_family_options(args), workers=args.workers,
+                gc_tuning=True,
             )
         except BrokenPipeError:
             raise

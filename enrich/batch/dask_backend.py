@@ -10,12 +10,13 @@ thread each (``dask worker --nthreads 1 --nworkers N``): a pipeline runs one bat
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from typing import Any
 
 from .job import Done, Failed, Runner
 from .shard import ShardIncomplete, run_shard
 from .sources import ShardSpec
-from .worker import RunConfig, engine_for, limit_threads
+from .worker import RunConfig, engine_for, limit_threads, tune_gc
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +30,13 @@ class EnginePlugin:
         self.config = config
 
     def setup(self, worker: Any) -> None:
-        limit_threads()
+        # a worker process of its own, not the threads of a processes=False cluster in the client
+        own_process = multiprocessing.current_process().name != "MainProcess"
+        if own_process:
+            limit_threads()
         engine_for(self.config)
+        if own_process:
+            tune_gc()
 
     def teardown(self, worker: Any) -> None:
         return None

@@ -39,7 +39,7 @@ from .shard import (
     sha256_file,
 )
 from .sources import ShardSpec, expand_inputs, plan_file
-from .worker import RunConfig, init_pool_worker, pool_context
+from .worker import RunConfig, engine_for, init_pool_worker, pool_context, tuned_gc
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +169,17 @@ def run_inline(specs: list[ShardSpec], job_dir: str, config: RunConfig,
             done(run_shard(spec, job_dir, config))
         except (OSError, ShardIncomplete) as exc:
             failed(spec, exc)
+
+
+def tuned_inline(specs: list[ShardSpec], job_dir: str, config: RunConfig,
+                 done: Done, failed: Failed) -> None:
+    """:func:`run_inline` for a process of its own (the command line): GC tuned once the
+    pipeline is loaded (see :func:`enrich.batch.worker.tune_gc`)."""
+    if not specs:
+        return
+    engine_for(config)
+    with tuned_gc():
+        run_inline(specs, job_dir, config, done, failed)
 
 
 def pool_runner(workers: int) -> Runner:

@@ -12,6 +12,7 @@ on a Dask cluster (:mod:`.dask_backend`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import time
@@ -23,7 +24,7 @@ from ..settings import Settings
 from .engine import Engine, InputRecord, NullSink, RunStats
 from .progress import Progress
 from .sources import expand_inputs, iter_records, raw_records
-from .worker import RunConfig
+from .worker import RunConfig, tuned_gc
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +34,9 @@ __all__ = ["InputRecord", "RunStats", "expand_inputs", "run_files", "run_job_cli
 def run_files(inputs: list[str], output: str, families: list[str] | None = None,
               dead_letter: str | None = None, fmt: str = "auto", batch_size: int = 256,
               progress: bool | None = None, options: Mapping[str, Mapping[str, Any]] | None = None,
-              settings: Settings | None = None, workers: int = 1) -> int:
-    """Enrich ``inputs`` into one output file (``-``: stdout), in input order."""
+              settings: Settings | None = None, workers: int = 1, gc_tuning: bool = False) -> int:
+    """Enrich ``inputs`` into one output file (``-``: stdout), in input order. ``gc_tuning``
+    tunes the garbage collector for the run (:func:`~enrich.batch.worker.tune_gc`)."""
     bar = Progress(progress)
     t0 = time.perf_counter()
     try:
@@ -49,8 +51,9 @@ def run_files(inputs: list[str], output: str, families: list[str] | None = None,
             else:
                 engine = Engine(families, options, batch_size, settings)
                 try:
-                    stats = engine.run(iter_records(inputs, fmt), out, dead if dead_letter else None,
-                                       progress=bar.update)
+                    with tuned_gc() if gc_tuning else contextlib.nullcontext():
+                        stats = engine.run(iter_records(inputs, fmt), out, dead if dead_letter else None,
+                                           progress=bar.update)
                 finally:
                     engine.close()
     finally:
@@ -67,10 +70,10 @@ def run_job_cli(job_dir: str, inputs: list[str] | None, families: list[str] | No
                 resume: bool = True) -> int:
     """``enrich run IN... --out-dir DIR``: 0 when every shard is done, 1 when some failed (I/O),
     2 when the job cannot start as asked."""
-    from .job import DEFAULT_SHARD_LINES, JobError, Runner, pool_runner, print_summary, run_job
+    from .job import DEFAULT_SHARD_LINES, JobError, Runner, pool_runner, print_summary, run_job, tuned_inline
 
     config = RunConfig.make(families, options, batch_size, fmt, dead_letter)
-    runner: Runner | None = None
+    runner: Runner = tuned_inline
     if scheduler:
         from .dask_backend import dask_runner
 
