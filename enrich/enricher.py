@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any
@@ -10,14 +11,19 @@ from .errors import ErrorRecord
 from .io import normalize
 from .pipeline import Pipeline
 from .post import Post
+from .privacy import Pseudonymizer, from_settings
 from .settings import Settings
 
 
-def output_record(post: Post, enrichment: dict[str, Any]) -> dict[str, Any]:
-    """The input post, unchanged, with ``enrichment`` added."""
+def output_record(post: Post, enrichment: dict[str, Any],
+                  privacy: Pseudonymizer | None = None) -> dict[str, Any]:
+    """The input post, unchanged, with ``enrichment`` added (account ids and handles
+    pseudonymized throughout when ``privacy`` is given)."""
     raw = post.raw
     base: dict[str, Any] = dict(raw) if isinstance(raw, Mapping) else {"text": post.text}
     base["enrichment"] = enrichment
+    if privacy is not None:
+        base = privacy.record(copy.deepcopy(base) if isinstance(raw, Mapping) else base)
     return base
 
 
@@ -33,6 +39,7 @@ class Enricher:
                  options: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         self.settings = settings or Settings()
         self.pipeline = Pipeline(families, self.settings, options)
+        self.privacy = from_settings(self.settings.pseudonymize, self.settings.pseudonym_key)
 
     def enrich(self, record: Any, families: Iterable[str] | None = None) -> dict[str, Any]:
         """Enrich one post (text, a dict in any supported format, or a :class:`Post`).
@@ -66,7 +73,7 @@ class Enricher:
                 if isinstance(slot, ErrorRecord):
                     yield slot.to_dict()
                 else:
-                    yield output_record(slot, next(enriched))
+                    yield output_record(slot, next(enriched), self.privacy)
 
     def close(self) -> None:
         self.pipeline.close()

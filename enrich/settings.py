@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -27,6 +27,13 @@ class Settings(BaseSettings):
                             description="Where on-disk caches (SQLite by default) live.")
     max_record_bytes: int = Field(default=1_000_000, ge=1024,
                                   description="Input records larger than this are rejected (E108).")
+    pseudonymize: bool = Field(
+        default=False,
+        description="Replace account ids and handles in every output record (the input echo and the "
+        "enrichment) with keyed HMAC-SHA256 pseudonyms; needs ENRICH_PSEUDONYM_KEY.")
+    pseudonym_key: SecretStr | None = Field(
+        default=None, description="Secret key of the pseudonyms (keep it: the same key gives the same "
+        "pseudonym, so output stays groupable per author across runs).")
     strict_catalogue: bool = Field(
         default=False,
         description="Check every enrichment against the catalogue (tests turn this on).")
@@ -37,3 +44,9 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()] or None
         return value
+
+    @model_validator(mode="after")
+    def _key_when_pseudonymizing(self) -> Settings:
+        if self.pseudonymize and not (self.pseudonym_key and self.pseudonym_key.get_secret_value()):
+            raise ValueError("ENRICH_PSEUDONYMIZE needs ENRICH_PSEUDONYM_KEY")
+        return self

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from aiohttp import web
@@ -13,6 +14,8 @@ from ..enricher import output_record
 from ..errors import ErrorCode, ErrorRecord
 from ..io import normalize
 from ..post import Post
+from ..privacy import Pseudonymizer, from_settings
+from ..settings import Settings
 from .batcher import MicroBatcher
 from .pool import Families, WorkerCrashed
 from .problems import Problem
@@ -20,6 +23,13 @@ from .settings import ServiceSettings
 from .state import BATCHER, METRICS
 
 log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def privacy() -> Pseudonymizer | None:
+    """The pseudonymizer of the core settings (ENRICH_PSEUDONYMIZE), read once per process."""
+    core = Settings()
+    return from_settings(core.pseudonymize, core.pseudonym_key)
 
 
 def normalize_record(record: Any, position: int) -> list[Post | ErrorRecord]:
@@ -42,7 +52,7 @@ async def enrich_slots(request: web.Request, slots: Sequence[Post | ErrorRecord]
         if isinstance(slot, ErrorRecord):
             out.append(slot.to_dict())
         else:
-            out.append(output_record(slot, next(enrichments)))
+            out.append(output_record(slot, next(enrichments), privacy()))
     return out
 
 
