@@ -255,5 +255,5 @@ class LabThread:
 
 
 def _html(text: str, request: web.Request) -> web.Response:
-    return web.Response(text=text if request.method != "HEAD" else "", content_type="text/html",
-                        charset="utf-8")
+    # Same headers for HEAD as for GET, as real servers send (aiohttp drops a HEAD's body itself).
+    return web.Response(text=text, content_type="text/html", charset="utf-8")

@@ -23,6 +23,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
 from .guard import AddressPolicy, BlockedAddress, parse_networks, parse_resolve
+from .html_meta import parse_head, parse_refresh, script_redirect, sniff_charset
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -286,8 +287,6 @@ class Fetcher:
                 return location, "redirect"
             refresh = headers.get("Refresh") if headers is not None else None
             if not use_get and refresh:
-                from .html_meta import parse_refresh
-
                 target = parse_refresh(refresh)
                 if target:
                     result.hops.append(Hop(url, status, method, (time.perf_counter() - t0) * 1000,
@@ -313,8 +312,6 @@ class Fetcher:
             result.hops.append(Hop(url, status, method, elapsed, "final"))
             refresh = headers.get("Refresh")
             if refresh and status < 400:
-                from .html_meta import parse_refresh
-
                 target = parse_refresh(refresh)
                 if target:
                     return target, "refresh_header"
@@ -337,8 +334,6 @@ class Fetcher:
 
     def _finish(self, result: FetchResult, url: str, status: int | None, headers: Any,
                 body: bytes | None, truncated: bool) -> tuple[str | None, str]:
-        from .html_meta import parse_head, script_redirect, sniff_charset
-
         result.final_url = url
         result.status = status
         ctype = headers.get("Content-Type") if headers is not None else None

@@ -4,12 +4,9 @@ literal ``location.replace("…")``/``window.location = "…"``), which are foll
 
 from __future__ import annotations
 
-import logging
+import html
 import re
-from html.parser import HTMLParser
 from typing import Any
-
-log = logging.getLogger(__name__)
 
 _META_REFRESH_URL = re.compile(
     r"^\s*\d*(?:\.\d+)?\s*[;,]?\s*(?:url\s*=\s*)?(['\"]?)(?P<url>[^'\"]+)\1\s*$", re.I)
@@ -45,59 +42,56 @@ def sniff_charset(body: bytes, header_charset: str | None) -> str:
     return m.group(1).decode("ascii", "replace") if m else "utf-8"
 
 
-class _HeadParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.meta: dict[str, str] = {}
-        self.title_parts: list[str] = []
-        self.in_title = False
-        self.canonical: str | None = None
-        self.lang: str | None = None
-        self.refresh: str | None = None
-        self.done = False
+# A page head is read with a few regular expressions rather than html.parser: the head is small,
+# its tags are flat, and this is several times faster, which matters at thousands of links a second.
+_TAG = re.compile(r"<(?P<name>meta|link|html|title|body|/head)\b(?P<attrs>[^>]*)>", re.I)
+_ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
+_TITLE_END = re.compile(r"</title\s*>", re.I)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.done:
-            return
-        a = {k.lower(): (v or "") for k, v in attrs}
-        if tag == "html" and a.get("lang"):
-            self.lang = a["lang"].strip()[:35]
-        elif tag == "title":
-            self.in_title = True
-        elif tag == "meta":
+
+def _attrs(raw: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in _ATTR.findall(raw):
+        key = key.lower()
+        if key not in out:
+            if value[:1] in ("'", '"') and value[-1:] == value[:1]:
+                value = value[1:-1]
+            out[key] = html.unescape(value)
+    return out
+
+
+def parse_head(doc: str) -> dict[str, Any]:
+    """Metadata from an HTML document (only the head is read)."""
+    doc = _COMMENT.sub("", doc) if "<!--" in doc else doc
+    m: dict[str, str] = {}
+    title: str | None = None
+    canonical: str | None = None
+    lang: str | None = None
+    refresh: str | None = None
+    done = False
+    for tag in _TAG.finditer(doc):
+        name = tag.group("name").lower()
+        if name in ("body", "/head"):
+            done = True
+            break
+        a = _attrs(tag.group("attrs"))
+        if name == "meta":
             key = (a.get("property") or a.get("name") or a.get("itemprop") or "").strip().lower()
             if a.get("http-equiv", "").lower() == "refresh":
-                self.refresh = a.get("content", "")
-            elif key and "content" in a and key not in self.meta:
-                self.meta[key] = a["content"].strip()[:2000]
-        elif tag == "link":
-            rel = a.get("rel", "").lower().split()
-            if "canonical" in rel and a.get("href") and self.canonical is None:
-                self.canonical = a["href"].strip()
-        elif tag == "body":
-            self.done = True
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self.in_title = False
-        elif tag == "head":
-            self.done = True
-
-    def handle_data(self, data: str) -> None:
-        if self.in_title and not self.done and sum(map(len, self.title_parts)) < 2000:
-            self.title_parts.append(data)
-
-
-def parse_head(html: str) -> dict[str, Any]:
-    """Metadata from an HTML document (only the head is read)."""
-    p = _HeadParser()
-    try:
-        p.feed(html)
-        p.close()
-    except Exception as exc:  # html.parser is lenient, but a malformed page must never fail a link
-        log.debug("HTML head parse stopped early: %s", exc)
-    m = p.meta
-    title = " ".join("".join(p.title_parts).split()) or None
+                refresh = a.get("content", "")
+            elif key and "content" in a and key not in m:
+                m[key] = a["content"].strip()[:2000]
+        elif name == "link":
+            if "canonical" in a.get("rel", "").lower().split() and a.get("href") and canonical is None:
+                canonical = a["href"].strip()
+        elif name == "html":
+            if a.get("lang"):
+                lang = a["lang"].strip()[:35]
+        elif name == "title" and title is None:
+            close = _TITLE_END.search(doc, tag.end())
+            if close:
+                title = " ".join(html.unescape(doc[tag.end():close.start()][:2000]).split()) or None
     og = {k[3:]: v for k, v in m.items() if k.startswith("og:")}
     tw = {k[8:]: v for k, v in m.items() if k.startswith("twitter:")}
     return {
@@ -105,16 +99,16 @@ def parse_head(html: str) -> dict[str, Any]:
         "html_title": title,
         "description": og.get("description") or m.get("description") or tw.get("description"),
         "site_name": og.get("site_name") or m.get("application-name"),
-        "language": p.lang or m.get("content-language") or og.get("locale"),
+        "language": lang or m.get("content-language") or og.get("locale"),
         "published_time": m.get("article:published_time") or m.get("datepublished")
         or m.get("date") or m.get("pubdate"),
         "modified_time": m.get("article:modified_time") or m.get("og:updated_time") or m.get("datemodified"),
         "author": m.get("author") or m.get("article:author") or tw.get("creator"),
         "image": og.get("image") or tw.get("image") or tw.get("image:src"),
         "type": og.get("type"),
-        "canonical_url": p.canonical or og.get("url"),
+        "canonical_url": canonical or og.get("url"),
         "og": og,
         "twitter": tw,
-        "refresh": parse_refresh(p.refresh) if p.refresh is not None else None,
-        "head_complete": p.done,
+        "refresh": parse_refresh(refresh) if refresh is not None else None,
+        "head_complete": done,
     }
