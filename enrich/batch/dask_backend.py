@@ -14,7 +14,7 @@ import multiprocessing
 from typing import Any
 
 from .job import Done, Failed, Runner
-from .shard import ShardIncomplete, run_shard
+from .shard import run_shard
 from .sources import ShardSpec
 from .worker import RunConfig, engine_for, limit_threads, tune_gc
 
@@ -67,7 +67,7 @@ def dask_runner(scheduler: str, workers: int) -> Runner:
                 spec = futures[fut]
                 try:
                     done(fut.result())
-                except (OSError, ShardIncomplete) as exc:
+                except Exception as exc:  # any shard failure is reported; the next run redoes it
                     failed(spec, exc)
         finally:
             client.close()

@@ -167,7 +167,7 @@ def run_inline(specs: list[ShardSpec], job_dir: str, config: RunConfig,
     for spec in specs:
         try:
             done(run_shard(spec, job_dir, config))
-        except (OSError, ShardIncomplete) as exc:
+        except Exception as exc:  # any shard failure is reported; the next run redoes it
             failed(spec, exc)
 
 
@@ -193,7 +193,7 @@ def pool_runner(workers: int) -> Runner:
                 for fut in concurrent.futures.as_completed(futures):
                     try:
                         done(fut.result())
-                    except (OSError, ShardIncomplete) as exc:
+                    except Exception as exc:  # any shard failure is reported; the next run redoes it
                         failed(futures[fut], exc)
             except BaseException:
                 for fut in futures:
@@ -242,7 +242,8 @@ def run_job(job_dir: str, inputs: list[str] | None, config: RunConfig, *,
 
     def failed(spec: ShardSpec, exc: BaseException) -> None:
         outcome.failed[spec.id] = f"{type(exc).__name__}: {exc}"
-        log.error("shard %s failed: %s", spec.id, exc)
+        expected = isinstance(exc, OSError | ShardIncomplete)  # else a bug: keep its traceback
+        log.error("shard %s failed: %s", spec.id, exc, exc_info=None if expected else exc)
 
     t0 = time.perf_counter()
     try:

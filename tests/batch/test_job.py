@@ -132,3 +132,21 @@ def test_folder_with_gzip_and_csv_is_one_job(posts_file: Path, tmp_path: Path) -
                                                  "00002-000000", "00002-000001", "00002-000002"]
     assert outcome.done == 5 and outcome.totals["lines_read"] == 60 + 2 + 60
     assert _concat(job) == _single_file_run([str(p) for p in sorted(folder.iterdir())], tmp_path)
+
+
+def test_a_shard_that_raises_fails_alone(posts_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = sources.normalize
+
+    def buggy(record: object, pos: int | None = None, source: str | None = None) -> list[Post | ErrorRecord]:
+        if pos == 40:
+            raise RuntimeError("adapter bug")
+        return real(record, pos, source)
+
+    monkeypatch.setattr(sources, "normalize", buggy)
+    job = tmp_path / "job"
+    outcome = run_job(str(job), [str(posts_file)], CONFIG, shard_lines=16, progress=False)
+    assert outcome.failed == {"00000-000002": "RuntimeError: adapter bug"} and outcome.done == 3
+    assert not orjson.loads((job / "summary.json").read_bytes())["complete"]
+    monkeypatch.setattr(sources, "normalize", real)
+    assert run_job(str(job), None, CONFIG, progress=False).done == 1
+    assert _concat(job) == _single_file_run([str(posts_file)], tmp_path)
