@@ -134,7 +134,8 @@ def test_folder_with_gzip_and_csv_is_one_job(posts_file: Path, tmp_path: Path) -
     assert _concat(job) == _single_file_run([str(p) for p in sorted(folder.iterdir())], tmp_path)
 
 
-def test_a_shard_that_raises_fails_alone(posts_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_shard_that_raises_fails_alone(posts_file: Path, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
     real = sources.normalize
 
     def buggy(record: object, pos: int | None = None, source: str | None = None) -> list[Post | ErrorRecord]:
