@@ -3,6 +3,7 @@ command line's usage errors."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,40 @@ def test_unwritable_output_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["run", str(src), "-o", str(tmp_path / "no" / "such" / "dir.jsonl"), "--no-progress",
                  "--families", "post"]) == 1
     assert "No such file" in capsys.readouterr().err
+
+
+def test_job_on_a_local_pool_equals_the_inline_job(tmp_path: Path) -> None:
+    from enrich.batch.job import job_outputs, pool_runner, run_job
+    from enrich.batch.worker import RunConfig
+
+    src = write_posts(tmp_path / "p.jsonl", 300, broken_every=7)
+    config = RunConfig.make(FAMILIES, None)
+    outs = []
+    for name, runner in (("inline", None), ("pool", pool_runner(2))):
+        job = tmp_path / name
+        outcome = run_job(str(job), [str(src)], config, shard_lines=50, progress=False, runner=runner)
+        assert outcome.done == 6 and not outcome.failed
+        outs.append(b"".join(p.read_bytes() for p in job_outputs(str(job))))
+    assert outs[0] == outs[1]
+
+
+@pytest.mark.slow
+def test_dask_cluster_of_two_processes(tmp_path: Path) -> None:
+    """Two Dask worker processes, each building the pipeline once through the worker plugin."""
+    pytest.importorskip("distributed")
+    import orjson
+
+    from enrich.batch.dask_backend import dask_runner
+    from enrich.batch.job import job_outputs, run_job
+    from enrich.batch.worker import RunConfig
+
+    src = write_posts(tmp_path / "p.jsonl", 400)
+    job = tmp_path / "job"
+    outcome = run_job(str(job), [str(src)], RunConfig.make(FAMILIES, None), shard_lines=25, progress=False,
+                      runner=dask_runner("local", 2))
+    assert outcome.done == 16 and not outcome.failed
+    pids = {orjson.loads(p.read_bytes())["pid"] for p in (job / "shards").glob("*.json")}
+    assert len(pids) <= 2 and os.getpid() not in pids
+    out = tmp_path / "single.jsonl"
+    assert run_files([str(src)], str(out), FAMILIES, progress=False) == 0
+    assert b"".join(p.read_bytes() for p in job_outputs(str(job))) == out.read_bytes()
