@@ -22,6 +22,7 @@ from ..errors import ErrorRecord
 from ..family import Item
 from ..pipeline import Pipeline
 from ..post import Post
+from ..privacy import from_settings
 from ..settings import Settings
 
 Slot = Post | ErrorRecord
@@ -131,7 +132,10 @@ class Engine:
                  batch_size: int = 256, settings: Settings | None = None) -> None:
         self.families = families
         self.batch_size = batch_size
-        self.pipeline = Pipeline(families, settings, options)
+        self.settings = settings or Settings()
+        self.pipeline = Pipeline(families, self.settings, options)
+        # ENRICH_PSEUDONYMIZE: account ids and handles replaced in everything written
+        self.privacy = from_settings(self.settings.pseudonymize, self.settings.pseudonym_key)
         self.io = IOStage(self.pipeline, families)
         self._closed = False
 
@@ -152,7 +156,7 @@ class Engine:
                         stats.errors_by_code[slot.code] = stats.errors_by_code.get(slot.code, 0) + 1
                         (dead or out).write(slot.to_dict())
                     else:
-                        out.write(output_record(slot, next(enriched)))
+                        out.write(output_record(slot, next(enriched), self.privacy))
                         posts += 1
                 stats.posts_out += posts
                 if posts:

@@ -132,7 +132,7 @@ def run_shard(spec: ShardSpec, job_dir: str, config: RunConfig) -> dict[str, Any
     manifest = _manifest(spec, config, stats, time.perf_counter() - t0,
                          _file_entry(root, out_path, out_hash),
                          _file_entry(root, dead_path, dead_hash) if dead_hash is not None else None,
-                         engine.pipeline.names, dict(engine.pipeline.disabled))
+                         engine.pipeline.names, dict(engine.pipeline.disabled), engine.privacy is not None)
     atomic_write_bytes(manifest_path, orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
     return manifest
 
@@ -149,7 +149,7 @@ def _check(spec: ShardSpec, stats: RunStats) -> None:
 
 def _manifest(spec: ShardSpec, config: RunConfig, stats: RunStats, seconds: float,
               output: dict[str, Any], dead: dict[str, Any] | None, families: list[str],
-              disabled: dict[str, str]) -> dict[str, Any]:
+              disabled: dict[str, str], pseudonymized: bool) -> dict[str, Any]:
     first, end = spec.line_range
     return {
         "shard": spec.id,
@@ -168,6 +168,7 @@ def _manifest(spec: ShardSpec, config: RunConfig, stats: RunStats, seconds: floa
         "families": families,
         "families_disabled": disabled,
         "families_requested": config.family_list,
+        "pseudonymized": pseudonymized,
         "enrich_version": __version__,
         "seconds": round(seconds, 3),
         "host": socket.gethostname(),

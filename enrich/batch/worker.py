@@ -51,7 +51,7 @@ class RunConfig:
         return list(self.families) if self.families is not None else None
 
 
-_engines: dict[RunConfig, Engine] = {}
+_engines: dict[tuple[RunConfig, tuple[tuple[str, str], ...]], Engine] = {}
 _lock = threading.Lock()
 
 
@@ -89,11 +89,13 @@ def tuned_gc() -> Iterator[None]:
 
 
 def engine_for(config: RunConfig) -> Engine:
+    # Settings come from ENRICH_* variables: an engine built under other values is another engine
+    key = (config, tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("ENRICH_"))))
     with _lock:
-        engine = _engines.get(config)
+        engine = _engines.get(key)
         if engine is None:
             engine = Engine(config.family_list, config.options, config.batch_size)
-            _engines[config] = engine
+            _engines[key] = engine
             # pool processes leave through os._exit: close caches through multiprocessing's hook
             multiprocessing.util.Finalize(engine, engine.close, exitpriority=10)
         return engine

@@ -151,3 +151,17 @@ def test_a_shard_that_raises_fails_alone(posts_file: Path, tmp_path: Path,
     monkeypatch.setattr(sources, "normalize", real)
     assert run_job(str(job), None, CONFIG, progress=False).done == 1
     assert _concat(job) == _single_file_run([str(posts_file)], tmp_path)
+
+
+def test_pseudonymized_job_hides_handles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "users.jsonl"
+    user = {"id_str": "777", "screen_name": "alice_handle", "name": "Alice"}
+    src.write_bytes(b"".join(orjson.dumps({"id_str": str(i), "full_text": f"hello @friend_{i} from me",
+                                           "user": user}) + b"\n" for i in range(5)))
+    monkeypatch.setenv("ENRICH_PSEUDONYMIZE", "true")
+    monkeypatch.setenv("ENRICH_PSEUDONYM_KEY", "test-key")
+    job = tmp_path / "job"
+    assert run_job(str(job), [str(src)], CONFIG, progress=False).done == 1
+    out = _concat(job)
+    assert b"alice_handle" not in out and b'"777"' not in out and out.count(b"\n") == 5
+    assert orjson.loads((job / "shards" / "00000-000000.json").read_bytes())["pseudonymized"] is True
