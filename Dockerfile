@@ -15,7 +15,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     OPENBLAS_NUM_THREADS=1 \
     OMP_NUM_THREADS=1 \
     ENRICH_SERVICE_HOST=0.0.0.0 \
-    ENRICH_SERVICE_PORT=8080
+    ENRICH_SERVICE_PORT=8080 \
+    ENRICH_SERVICE_WORKERS=2 \
+    ENRICH_LINKS_MODE=live
 RUN useradd --create-home --uid 10001 enrich
 COPY --from=build /wheels /wheels
 # Installs enrich with every dependency, including the spaCy English pipeline

