@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 
 from .. import __version__
+from ..errors import ErrorCode
 from .progress import Progress
 from .shard import (
     DEAD_DIR,
@@ -140,7 +141,8 @@ def load_manifest(root: Path, shard_id: str) -> dict[str, Any] | None:
         target = root / entry["path"]
         intact = target.is_file() and target.stat().st_size == entry["bytes"]
         if not intact or sha256_file(target) != entry["sha256"]:
-            log.warning("shard %s: %s does not match its manifest; running it again", shard_id, target)
+            log.warning("%s %s (%s); running it again", ErrorCode.MANIFEST_MISMATCH.code,
+                        ErrorCode.MANIFEST_MISMATCH.format(shard=shard_id), target)
             return None
     if manifest.get("enrich_version") != __version__:
         log.warning("shard %s was written by enrich %s; running it again", shard_id,

@@ -66,8 +66,8 @@ def raw_records(inputs: Iterable[str], fmt: str) -> Iterator[tuple[str, int | No
         try:
             for pos, rec in read_records(source, fmt):
                 yield label, pos, rec
-        except OSError as exc:
-            yield label, None, missing_input(label, str(exc)).slots[0]
+        except (OSError, EOFError) as exc:  # unreadable, or a gzip stream cut short
+            yield label, None, missing_input(label, str(exc) or type(exc).__name__).slots[0]
 
 
 def normalize_raw(label: str, pos: int | None, rec: Any) -> InputRecord:
@@ -121,8 +121,11 @@ def detect_format(source: str, fmt: str) -> tuple[str, bool]:
     if gz:
         import gzip
 
-        with gzip.open(source, "rb") as gzf:
-            head = gzf.read(_SNIFF_BYTES)
+        try:
+            with gzip.open(source, "rb") as gzf:
+                head = gzf.read(_SNIFF_BYTES)
+        except (OSError, EOFError):  # a broken gzip file: its shard reports it as an error record
+            head = b""
     return sniff_format(head, source), gz
 
 

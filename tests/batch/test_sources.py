@@ -70,3 +70,16 @@ def test_sharded_read_equals_whole_read(tmp_path: Path, lines: list[bytes], shar
     path.write_bytes(b"\n".join(lines) + (b"\n" if trailing else b""))
     whole, sharded, _ = _whole_and_sharded(path, shard_lines)
     assert sharded == whole
+
+
+def test_truncated_gzip_ends_with_an_error_record(tmp_path: Path) -> None:
+    import gzip
+
+    data = gzip.compress(b"".join(b'{"text": "post %d"}\n' % i for i in range(200)))
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    (spec,) = plan_file(str(path), 0, "auto", 10)
+    recs = list(shard_records(spec, 1 << 20))
+    last = recs[-1].slots[0]
+    assert isinstance(last, ErrorRecord) and last.code in {"E109", "E401"}  # reader or runner reports it
+    assert all(not isinstance(r.slots[0], ErrorRecord) for r in recs[:-1])
