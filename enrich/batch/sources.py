@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from ..errors import ErrorCode, ErrorRecord
 from ..io import normalize, read_records, sniff_format
-from ..io.readers import _read_jsonl, _read_text  # the line readers, fed a shard's byte range
+from ..io.readers import read_jsonl_stream, read_text_stream  # fed a shard's byte range
 from .engine import InputRecord
 
 _SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".js", ".txt", ".gz")
@@ -197,5 +197,5 @@ def shard_records(spec: ShardSpec, max_record_bytes: int) -> Iterator[InputRecor
         return
     with open(spec.source, "rb") as fh:
         stream = io.BufferedReader(_Window(fh, spec.byte_start, spec.byte_end), buffer_size=_SNIFF_BYTES)
-        reader = _read_jsonl if spec.format == "jsonl" else _read_text
+        reader = read_jsonl_stream if spec.format == "jsonl" else read_text_stream
         yield from _normalized(spec.source, reader(stream, max_record_bytes, spec.source), spec.first)
