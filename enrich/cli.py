@@ -127,6 +127,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve_main(args)
 
 
+def _modules(package: str) -> list[str]:
+    import importlib
+    import pkgutil
+
+    pkg = importlib.import_module(package)
+    return sorted(m.name for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith("_"))
+
+
+def cmd_tool(args: argparse.Namespace) -> int:
+    """``enrich evaluate NAME ...`` / ``enrich train NAME ...``: run that module's command."""
+    import importlib
+
+    package = f"enrich.{args.command}"
+    names = _modules(package)
+    if args.tool not in names:
+        print(f"enrich {args.command}: unknown {args.tool!r}; one of: {', '.join(names)}", file=sys.stderr)
+        return 2
+    module = importlib.import_module(f"{package}.{args.tool}")
+    rc = module.main(args.tool_args)
+    return int(rc or 0)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench.runner import main as bench_main
 
@@ -189,6 +211,14 @@ def build_parser() -> argparse.ArgumentParser:
     else:
         add_arguments(serve)
     serve.set_defaults(func=cmd_serve)
+
+    for name, what in (("evaluate", "score a model or heuristic on the development data (docs/accuracy.md)"),
+                       ("train", "rebuild a shipped model from the development data (models/)")):
+        tool = sub.add_parser(name, help=what, description=f"{what}. NAME is a module of enrich.{name}; "
+                              "the remaining arguments go to it (try NAME --help).")
+        tool.add_argument("tool", metavar="NAME", help=", ".join(_modules(f"enrich.{name}")))
+        tool.add_argument("tool_args", nargs=argparse.REMAINDER)
+        tool.set_defaults(func=cmd_tool)
 
     bench = sub.add_parser("bench", help="benchmark (same as python -m enrich.bench)", add_help=False)
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
