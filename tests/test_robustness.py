@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 from enrich import Enricher
 from enrich.registry import catalogue
 
+SMALL_INT = st.integers(-(2**62), 2**62)
+
 JSON = st.recursive(
     # Integers a JSON parser (orjson) accepts: input arrives as JSON.
     st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | st.floats(allow_nan=False)
@@ -34,18 +36,18 @@ POSTISH = st.fixed_dictionaries(
         "full_text": st.text(max_size=200),
         "id_str": st.text(max_size=20) | st.integers(0, 2**63),
         "id": st.integers(0, 2**63) | st.text(max_size=20),
-        "created_at": st.text(max_size=40) | st.integers(-(2**62), 2**62),
+        "created_at": st.text(max_size=40) | SMALL_INT,
         "lang": st.text(max_size=8) | JSON,
         "user": st.fixed_dictionaries({}, optional={
             "screen_name": st.text(max_size=20), "name": st.text(max_size=40),
             "description": st.text(max_size=160), "location": st.text(max_size=40),
-            "followers_count": st.integers(-(2**62), 2**62) | st.text(max_size=5), "created_at": st.text(max_size=40),
-            "time_zone": st.text(max_size=30) | JSON, "utc_offset": st.integers(-(2**62), 2**62) | JSON}) | JSON,
+            "followers_count": SMALL_INT | st.text(max_size=5), "created_at": st.text(max_size=40),
+            "time_zone": st.text(max_size=30) | JSON, "utc_offset": SMALL_INT | JSON}) | JSON,
         "entities": st.fixed_dictionaries({}, optional={
             "hashtags": st.lists(st.fixed_dictionaries({"text": st.text(max_size=10),
-                                                        "indices": st.lists(st.integers(-(2**62), 2**62), max_size=3)})),
+                                                        "indices": st.lists(SMALL_INT, max_size=3)})),
             "urls": st.lists(st.fixed_dictionaries({
-                "url": st.text(max_size=30), "indices": st.lists(st.integers(-(2**62), 2**62), max_size=3)}))}) | JSON,
+                "url": st.text(max_size=30), "indices": st.lists(SMALL_INT, max_size=3)}))}) | JSON,
         "coordinates": st.fixed_dictionaries({"type": st.just("Point"),
                                               "coordinates": st.lists(st.floats(), max_size=3)}) | JSON,
         "place": JSON,

@@ -275,8 +275,8 @@ def read_records(source: str | Path, fmt: str = "auto", *, max_record_bytes: int
     try:
         with open_input(source) as stream:
             if fmt == "auto":
-                buffered = isinstance(stream, io.BufferedReader)
-                peek = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if buffered else b""
+                peek = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if isinstance(stream, io.BufferedReader) \
+                    else b""
                 fmt = sniff_format(peek, "" if name == "<stdin>" else name)
             if fmt == "jsonl":
                 records = _read_jsonl(stream, max_record_bytes, name)
