@@ -150,7 +150,7 @@ _CODE_COUNTRIES = frozenset({"US", "CA", "AU", "BR", "IN", "MX"})
 _CURRENT = re.compile(
     r"\b(?:now|currently|living|based|residing|lives?)\s+(?:in|at|@)\s+([^/|;•]+)", re.IGNORECASE
 )
-_US_STATE_CODE = re.compile(r"^[A-Z]{2}$")
+_US_STATE_CODE = re.compile(r"^[A-Za-z]{2}$")  # "austin, tx" is written lower case too
 _NICKNAME_KEYS = frozenset(CITY_ALIASES) | frozenset(COUNTRY_ALIASES)
 _WORDS = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _SCAN_STOP = frozenset(
@@ -339,7 +339,7 @@ class Resolver:
         if head_rows and all(quals):
             inside = [r for r in head_rows if all(any(gaz.contains(q, r) for q in qrows) for qrows in quals)]
             if len(tail) == 1 and _US_STATE_CODE.match(tail[0].strip()):
-                # "Bella Vista, AR": after a comma, two capitals are a US state before a country.
+                # "Bella Vista, AR": after a comma, two letters are a US state before a country.
                 us = [r for r in inside if gaz.country_code(r) == "US"]
                 inside = us or inside
             if inside:
