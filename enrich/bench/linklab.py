@@ -73,9 +73,11 @@ class LinkLab:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]
-        site = web.SockSite(self._runner, sock)
+        # A deep accept queue, as real servers have: bursts of new connections must not be dropped
+        # (a dropped SYN costs a 1 s retransmit and would measure the lab, not the client).
+        site = web.SockSite(self._runner, sock, backlog=4096)
         await site.start()
-        self._garbage = await asyncio.start_server(self._garbage_handler, self.host, 0)
+        self._garbage = await asyncio.start_server(self._garbage_handler, self.host, 0, backlog=1024)
         self.garbage_port = self._garbage.sockets[0].getsockname()[1]
         return self
 

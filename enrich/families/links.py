@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -36,6 +37,9 @@ class LinksSettings(FamilySettings):
     allow: CommaList = Field(default_factory=list, description="CIDRs the guard lets through (tests only).")
     ports: CommaList = Field(default_factory=lambda: ["80", "443"], description="Ports links may use.")
     max_hops: int = Field(5, ge=0, le=20, description="Most redirects followed for one URL.")
+    head_first: Literal["always", "shorteners"] = Field(
+        "always", description="always: every hop starts with HEAD (GET when HEAD is refused or hangs); "
+        "shorteners: HEAD only to known shorteners, one head-only streaming GET elsewhere (fewer requests).")
     deadline: float = Field(8.0, gt=0, description="Seconds for a whole URL, every hop and wait included.")
     head_timeout: float = Field(3.0, gt=0, description="Seconds a HEAD may take before GET is tried.")
     connect_timeout: float = Field(3.0, gt=0, description="Seconds to open a connection.")
@@ -165,7 +169,7 @@ class LinksFamily(Family):
             connect_timeout=s.connect_timeout, read_timeout=s.read_timeout,
             max_body_bytes=s.max_body_bytes, user_agent=s.user_agent,
             ports=tuple(int(p) for p in s.ports), allow=tuple(s.allow), resolve=tuple(s.resolve),
-            connect_to=tuple(s.connect_to), global_concurrency=s.global_concurrency,
+            connect_to=tuple(s.connect_to), global_concurrency=s.global_concurrency, head_first=s.head_first,
             per_host_concurrency=s.per_host_concurrency, per_host_rate=s.per_host_rate)
         self._fetcher: Fetcher | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -346,13 +350,12 @@ class LinksFamily(Family):
         return out
 
 
-def _host(url: str) -> str | None:
-    from urllib.parse import urlsplit
+_HOST = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://)?(?:[^/?#@]*@)?([^/?#:\[\]]+)")
 
-    try:
-        return urlsplit(url if "://" in url else "http://" + url).hostname
-    except ValueError:
-        return None
+
+def _host(url: str) -> str | None:
+    m = _HOST.match(url)
+    return m.group(1).lower() if m else None
 
 
 def _not_expanded(why: str) -> dict[str, Any]:

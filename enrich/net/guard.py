@@ -13,6 +13,7 @@ import ipaddress
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -100,38 +101,52 @@ class AddressPolicy:
 
     def check(self, host: str, addr: str | IPAddress) -> None:
         """Raise :class:`BlockedAddress` unless ``addr`` may be reached."""
-        ip = ipaddress.ip_address(addr.split("%", 1)[0]) if isinstance(addr, str) else addr
-        if any(ip in net for net in self.allow if net.version == ip.version):
-            return
-        if isinstance(ip, ipaddress.IPv6Address):
-            inner = embedded_ipv4(ip)
-            if inner is not None:
-                if any(inner in net for net in self.allow if net.version == 4):
-                    return
-                reason = _unsafe_reason(inner)
-                if reason:
-                    raise BlockedAddress(host, f"{ip} carries {inner}: {reason}")
-                return  # the embedded IPv4 address is where the packets go
-        reason = _unsafe_reason(ip)
+        reason = _address_verdict(str(addr).split("%", 1)[0], self.allow)
         if reason:
-            raise BlockedAddress(host, f"{ip}: {reason}")
+            raise BlockedAddress(host, reason)
 
     def check_host_literal(self, host: str) -> IPAddress | None:
         """If ``host`` is an IP literal, check it and return it; refuse odd IPv4 spellings.
 
         Returns ``None`` for a hostname that must be resolved (and checked at connect time).
         """
-        bare = host.strip("[]")
-        try:
-            ip = ipaddress.ip_address(bare.split("%", 1)[0])
-        except ValueError:
-            ip = None
-        if ip is not None:
-            self.check(host, ip)
-            return ip
-        if is_numeric_ipv4_spelling(bare):
-            raise BlockedAddress(host, "non-canonical IPv4 spelling (decimal, octal or hex) refused")
+        ip, reason = _literal_verdict(host, self.allow)
+        if reason:
+            raise BlockedAddress(host, reason)
+        return ip
+
+
+# Verdicts are cached: the same few addresses and hosts come up again and again, and ipaddress's
+# is_private/is_global walk lists of networks on every call.
+@lru_cache(maxsize=65536)
+def _address_verdict(addr: str, allow: tuple[IPNetwork, ...]) -> str | None:
+    ip = ipaddress.ip_address(addr)
+    if any(ip in net for net in allow if net.version == ip.version):
         return None
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = embedded_ipv4(ip)
+        if inner is not None:
+            if any(inner in net for net in allow if net.version == 4):
+                return None
+            reason = _unsafe_reason(inner)
+            # The embedded IPv4 address is where the packets go.
+            return f"{ip} carries {inner}: {reason}" if reason else None
+    reason = _unsafe_reason(ip)
+    return f"{ip}: {reason}" if reason else None
+
+
+@lru_cache(maxsize=65536)
+def _literal_verdict(host: str, allow: tuple[IPNetwork, ...]) -> tuple[IPAddress | None, str | None]:
+    bare = host.strip("[]")
+    try:
+        ip = ipaddress.ip_address(bare.split("%", 1)[0])
+    except ValueError:
+        ip = None
+    if ip is not None:
+        return ip, _address_verdict(str(ip), allow)
+    if is_numeric_ipv4_spelling(bare):
+        return None, "non-canonical IPv4 spelling (decimal, octal or hex) refused"
+    return None, None
 
 
 def is_numeric_ipv4_spelling(host: str) -> bool:
