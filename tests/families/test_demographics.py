@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,11 @@ from enrich.errors import NotConfigured
 from enrich.families.demographics import DemographicsFamily
 from enrich.families.demographics import _age as age_mod
 from enrich.families.demographics._cues import bio_cues
+from enrich.families.demographics._features import (
+    description_features,
+    handle_features,
+    text_features,
+)
 from enrich.families.demographics._names import NameLexicon
 from enrich.family import Item
 from enrich.modelstore import model_dir
@@ -255,3 +261,22 @@ def test_name_parsers_never_fail(lexicon: NameLexicon, text: str) -> None:
         if hit is not None:
             assert 0.0 <= hit.p_female <= 1.0 and hit.name in lexicon.names
     assert lexicon.honorific(text, text) in (-1, 0, 1)
+
+
+# -- batched scoring ---------------------------------------------------------------------------
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.none(), st.text(max_size=40)), st.text(max_size=200), st.text(max_size=200))
+def test_batched_rows_match_string_features(fam: DemographicsFamily, handle: str | None,
+                                            bio: str, text: str) -> None:
+    """The fast index rows look up exactly the training features, and the batched segment sum
+    is bit-identical to scoring one feature list at a time."""
+    model = fam.model
+    index = model.index
+    prof_feats = handle_features(handle) + description_features(bio)
+    assert model.profile_rows(handle, bio) == [index[f] for f in prof_feats if f in index]
+    assert model.text_rows(text) == [index[f] for f in text_features(text) if f in index]
+    rows = [model.profile_rows(handle, bio), [], model.text_rows(text)]
+    many = model.partial_many(rows)
+    for row, got in zip(rows, many, strict=True):
+        want = model.weights[row].sum(axis=0) if row else np.zeros(model.weights.shape[1])
+        assert got.tobytes() == want.tobytes()

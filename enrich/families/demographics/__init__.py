@@ -26,7 +26,6 @@ from ...registry import register
 from . import _age
 from ._cache import LRU
 from ._cues import BioCues, bio_cues, sensitive_cues
-from ._features import description_features, handle_features, text_features
 from ._model import AuthorModel, meta_vector, stack_vector
 from ._names import NameHit, NameLexicon
 from ._privacy import pseudonym
@@ -75,6 +74,9 @@ class _Profile:
     age: dict[str, Any]
     bio: dict[str, Any]
     sensitive: dict[str, Any]
+
+
+_NO_SCORE = np.zeros(0)
 
 
 def _round(p: float) -> float:
@@ -200,7 +202,8 @@ class DemographicsFamily(Family):
             return pseudonym(handle, self._key, "handle") if self.cfg.pseudonymize else handle
         return None
 
-    def _profile(self, item: Item, ref_year: int) -> _Profile:
+    def _profile(self, item: Item, ref_year: int,
+                 fresh: list[tuple[_Profile, str, str]]) -> _Profile:
         a = item.post.author
         screen = (a.screen_name or "").lstrip("@") if a else ""
         display = (a.name or "") if a else ""
@@ -209,15 +212,16 @@ class DemographicsFamily(Family):
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        score = self.model.partial(handle_features(screen or None) + description_features(bio))
         name = self.names.from_display_name(display) or self.names.from_screen_name(screen)
         cues = bio_cues(bio)
-        prof = _Profile(score=score, name=name, honorific=self.names.honorific(display, screen),
+        # The score is filled in by enrich_batch, for all new profiles of a batch at once.
+        prof = _Profile(score=_NO_SCORE, name=name, honorific=self.names.honorific(display, screen),
                         cues=cues, has_profile_text=bool(screen or display or bio.strip()),
                         author_ref=self._author_ref(item),
                         age=self._age(bio, name, ref_year), bio=self._bio(cues),
                         sensitive=self._sensitive(cues))
         self.cache.put(key, prof)
+        fresh.append((prof, screen, bio))
         return prof
 
     def _age(self, bio: str, name: NameHit | None, ref_year: int) -> dict[str, Any]:
@@ -271,14 +275,27 @@ class DemographicsFamily(Family):
     # -- per post ---------------------------------------------------------------------------
     def enrich_batch(self, items: Any) -> list[dict[str, Any] | None]:
         this_year = dt.datetime.now(dt.UTC).year
-        return [self._one(item, this_year) for item in items]
+        fresh: list[tuple[_Profile, str, str]] = []
+        profiles = [self._profile(item, item.post.created_at.year if item.post.created_at
+                                  else this_year, fresh) for item in items]
+        # The linear text model for the whole batch: one gather + segment sum over the new
+        # profiles' features and one over the posts' words, then one vectorised add.
+        model = self.model
+        if fresh:
+            scores = model.partial_many([model.profile_rows(screen or None, bio)
+                                         for _, screen, bio in fresh])
+            for (prof, _, _), score in zip(fresh, scores, strict=True):
+                prof.score = score.copy()  # a cached row must not pin the batch's array
+        post_scores = model.partial_many([model.text_rows(item.post.text or "") for item in items])
+        text = model.text_scores_many(np.stack([p.score for p in profiles]) if profiles
+                                      else np.zeros((0, post_scores.shape[1])), post_scores)
+        return [self._one(item, prof, logp, brand_logit, this_year)
+                for item, prof, (logp, brand_logit) in zip(items, profiles, text, strict=True)]
 
-    def _one(self, item: Item, this_year: int) -> dict[str, Any]:
+    def _one(self, item: Item, prof: _Profile, logp: list[float], brand_logit: float,
+             this_year: int) -> dict[str, Any]:
         post = item.post
-        ref_year = post.created_at.year if post.created_at else this_year
-        prof = self._profile(item, ref_year)
         text = post.text or ""
-        logp, brand_logit = self.model.text_scores(prof.score, self.model.partial(text_features(text)))
         cues = prof.cues
         probs = self.model.stack(stack_vector(logp, brand_logit, prof.name, prof.honorific,
                                               cues.pronoun_signal, cues.role_score)

@@ -13,7 +13,7 @@ import re
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _MENTION = re.compile(r"@\w+")
 _TOKEN = re.compile(r"#?\w+(?:'\w+)?|[^\w\s]")
-_DIGITS = re.compile(r"\d")
+DIGITS = re.compile(r"\d")
 
 
 def handle_features(screen_name: str | None) -> list[str]:
@@ -21,12 +21,12 @@ def handle_features(screen_name: str | None) -> list[str]:
         return ["h:__none"]
     s = "^" + screen_name.lower()[:30] + "$"
     feats = [f"h:{s[i:i + n]}" for n in (2, 3, 4) for i in range(len(s) - n + 1)]
-    if _DIGITS.search(screen_name):
+    if DIGITS.search(screen_name):
         feats.append("h:__digits")
     return feats
 
 
-def _words(text: str) -> list[str]:
+def words(text: str) -> list[str]:
     text = _MENTION.sub(" @user ", _URL.sub(" __url__ ", text.lower()))
     return _TOKEN.findall(text)[:80]
 
@@ -34,7 +34,7 @@ def _words(text: str) -> list[str]:
 def description_features(description: str | None) -> list[str]:
     if not description or not description.strip():
         return ["d:__empty"]
-    toks = _words(description)
+    toks = words(description)
     feats = [f"d:{t}" for t in toks]
     feats.extend(f"d:{a} {b}" for a, b in itertools.pairwise(toks))
     return feats
@@ -43,4 +43,4 @@ def description_features(description: str | None) -> list[str]:
 def text_features(text: str | None) -> list[str]:
     if not text or not text.strip():
         return ["t:__empty"]
-    return [f"t:{t}" for t in _words(text)]
+    return [f"t:{t}" for t in words(text)]

@@ -8,13 +8,15 @@ Trained by ``python -m enrich.train.demographics``; weights in ``models/demograp
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from ._features import DIGITS, words
 from ._names import NameHit
 
 CLASSES = ("female", "male", "brand")
@@ -75,6 +77,13 @@ class AuthorModel:
             self.weights = npz["weights"].astype(np.float64)
             self.bias = npz["bias"].astype(np.float64)
         self.index = {f: i for i, f in enumerate(vocab)}
+        # The same vocabulary keyed without the "h:"/"d:"/"t:" prefix, so inference looks up
+        # n-grams and words directly instead of building one prefixed string per feature.
+        self._by_kind: dict[str, dict[str, int]] = {"h": {}, "d": {}, "t": {}}
+        for f, i in self.index.items():
+            kind = self._by_kind.get(f[:1])
+            if kind is not None and f[1:2] == ":":
+                kind[f[2:]] = i
         meta = json.loads((folder / "stacker.json").read_text(encoding="utf-8"))
         if tuple(meta["classes"]) != CLASSES or tuple(meta["features"]) != STACK_FEATURES:
             raise ValueError("stacker.json does not match this code's classes/features")
@@ -92,6 +101,51 @@ class AuthorModel:
         if not idx:
             return np.zeros(self.weights.shape[1])
         return self.weights[idx].sum(axis=0)
+
+    # Row indices of the features of ``_features`` (same strings, same order, unknown ones
+    # dropped), for the batched scoring below; tests check them against ``partial``.
+    def profile_rows(self, screen_name: str | None, description: str | None) -> list[int]:
+        h, d = self._by_kind["h"].get, self._by_kind["d"].get
+        if not screen_name:
+            rows = [i for i in (h("__none"),) if i is not None]
+        else:
+            s = "^" + screen_name.lower()[:30] + "$"
+            rows = [i for n in (2, 3, 4) for j in range(len(s) - n + 1)
+                    if (i := h(s[j:j + n])) is not None]
+            if DIGITS.search(screen_name) and (i := h("__digits")) is not None:
+                rows.append(i)
+        if not description or not description.strip():
+            if (i := d("__empty")) is not None:
+                rows.append(i)
+            return rows
+        toks = words(description)
+        rows.extend(i for t in toks if (i := d(t)) is not None)
+        rows.extend(i for a, b in itertools.pairwise(toks) if (i := d(f"{a} {b}")) is not None)
+        return rows
+
+    def text_rows(self, text: str | None) -> list[int]:
+        t = self._by_kind["t"].get
+        if not text or not text.strip():
+            return [i for i in (t("__empty"),) if i is not None]
+        return [i for w in words(text) if (i := t(w)) is not None]
+
+    def partial_many(self, rows: Sequence[list[int]]) -> np.ndarray:
+        """``partial`` of many feature lists: one gather and one segment sum for the batch.
+        Rows are added in the same order as ``partial`` does, so the sums are bit-identical."""
+        out = np.zeros((len(rows), self.weights.shape[1]))
+        lens = [len(r) for r in rows]
+        filled = [k for k, n in enumerate(lens) if n]
+        if filled:
+            starts = np.cumsum([0, *lens[:-1]])[filled]
+            flat = list(itertools.chain.from_iterable(rows))
+            out[filled] = np.add.reduceat(self.weights[flat], starts, axis=0)
+        return out
+
+    def text_scores_many(self, profile_scores: np.ndarray,
+                         post_scores: np.ndarray) -> list[tuple[list[float], float]]:
+        """``text_scores`` for a batch (rows of profile and post scores)."""
+        z_rows = (self.bias + profile_scores + post_scores).tolist()
+        return [(_log_softmax(z[:3]), z[3]) for z in z_rows]
 
     def text_scores(self, profile_score: np.ndarray, post_score: np.ndarray) -> tuple[list[float], float]:
         """(log-probabilities of the 3-class text model, logit of the binary brand model)."""
