@@ -45,6 +45,7 @@ class RunStats:
     posts_out: int = 0
     error_records: int = 0
     seconds: float = 0.0
+    setup_seconds: float = 0.0  # loading families (models), when measured in this process
     errors_by_code: dict[str, int] = field(default_factory=dict)
 
     def add(self, other: RunStats) -> None:
@@ -61,11 +62,14 @@ class RunStats:
         return self.records_in == self.records_enriched + self.records_failed
 
     def summary(self) -> str:
-        rate = self.posts_out / self.seconds if self.seconds > 0 else 0.0
+        # Model loading is a fixed cost: the rate is over the time spent enriching.
+        work = self.seconds - self.setup_seconds
+        rate = self.posts_out / work if work > 0 else 0.0
         codes = ", ".join(f"{k}: {v}" for k, v in sorted(self.errors_by_code.items()))
+        loading = f" ({self.setup_seconds:.1f} s loading families)" if self.setup_seconds else ""
         return (f"enrich: {self.records_in} records in, {self.posts_out} posts enriched, "
                 f"{self.error_records} error records{f' ({codes})' if codes else ''}; "
-                f"{self.seconds:.1f} s, {rate:,.0f} posts/s")
+                f"{self.seconds:.1f} s{loading}, {rate:,.0f} posts/s")
 
 
 class Sink(Protocol):

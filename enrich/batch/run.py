@@ -50,12 +50,14 @@ def run_files(inputs: list[str], output: str, families: list[str] | None = None,
                 stats = run_parallel(raw_records(inputs, fmt), out._out, dead_stream, config, workers, bar)
             else:
                 engine = Engine(families, options, batch_size, settings)
+                setup = time.perf_counter() - t0
                 try:
                     with tuned_gc() if gc_tuning else contextlib.nullcontext():
                         stats = engine.run(iter_records(inputs, fmt), out, dead if dead_letter else None,
                                            progress=bar.update)
                 finally:
                     engine.close()
+                stats.setup_seconds = setup
     finally:
         bar.close()
     stats.seconds = time.perf_counter() - t0
