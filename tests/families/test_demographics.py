@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import numpy as np
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from enrich.errors import NotConfigured
 from enrich.families.demographics import DemographicsFamily
 from enrich.families.demographics import _age as age_mod
+from enrich.families.demographics import _cues as cues_mod
 from enrich.families.demographics._cues import bio_cues
 from enrich.families.demographics._features import (
     description_features,
@@ -280,3 +282,24 @@ def test_batched_rows_match_string_features(fam: DemographicsFamily, handle: str
     for row, got in zip(rows, many, strict=True):
         want = model.weights[row].sum(axis=0) if row else np.zeros(model.weights.shape[1])
         assert got.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("pattern", [*age_mod.ASCII_COPIES, *cues_mod.ASCII_COPIES])
+def test_ascii_pattern_copies_are_lower_case(pattern: re.Pattern[str]) -> None:
+    # Lower-casing the pattern would turn \W, \D, \S or \B into their opposites; there are none.
+    assert pattern.pattern == pattern.pattern.lower() and not pattern.flags & re.IGNORECASE
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=120)
+       | st.sampled_from(["Proud MOM of 3", "She/Her NON-BINARY", "Retired TEACHER, Grandma",
+                          "THIRTY-something PhD Student", "HS Student 10th Grade"]))
+def test_ascii_fast_paths_match_ignorecase(bio: str) -> None:
+    assert (age_mod._GATE_ASCII.search(bio.lower()) is None) == (age_mod._GATE.search(bio) is None)
+    for (_, fast, _), (_, slow, _) in zip(age_mod._STAGES_ASCII, age_mod._STAGES, strict=True):
+        assert (fast.search(bio.lower()) is None) == (slow.search(bio) is None)
+    low = bio.lower()
+    for fast, slow in ((cues_mod._PRONOUN_SET_ASCII, cues_mod._PRONOUN_SET),
+                       (cues_mod._NONBINARY_WORDS_ASCII, cues_mod._NONBINARY_WORDS),
+                       (cues_mod._PARENT_ASCII, cues_mod._PARENT)):
+        assert [m.groups() for m in fast.finditer(low)] == [m.groups() for m in slow.finditer(low)]

@@ -60,6 +60,13 @@ _DIGIT = re.compile(r"\d")
 _GATE = re.compile(r"grand|gramma|nana|retire|pension|school|grade|teen|ph\.?d|grad|doctoral|"
                    r"student|freshman|sophomore|college|universit|\buni\b|undergrad|mom|mum|moth|"
                    r"mama|dad|fath|papa|parent|something|retir", re.I)
+# On ASCII text re.IGNORECASE is plain ASCII case folding, so these case-sensitive copies of
+# the all-lower-case patterns give the same matches on the lower-cased text, several times
+# faster (IGNORECASE defeats the regex engine's literal prefilters).
+_GATE_ASCII = re.compile(_GATE.pattern)
+_DECADE_ASCII = re.compile(_DECADE.pattern)
+_STAGES_ASCII = tuple((name, re.compile(p.pattern), dist) for name, p, dist in _STAGES)
+ASCII_COPIES = (_GATE_ASCII, _DECADE_ASCII, *(p for _, p, _ in _STAGES_ASCII))
 
 
 @dataclass(slots=True)
@@ -101,7 +108,10 @@ def extract(description: str | None, ref_year: int) -> AgeEvidence:
     if not description:
         return ev
     has_digit = _DIGIT.search(description) is not None
-    has_word = _GATE.search(description) is not None
+    if description.isascii():  # same answer, without re.IGNORECASE's slow scan
+        has_word = _GATE_ASCII.search(description.lower()) is not None
+    else:
+        has_word = _GATE.search(description) is not None
     if has_digit:
         _numeric(description, ref_year, ev)
     if has_word:
@@ -139,14 +149,18 @@ def _numeric(description: str, ref_year: int, ev: AgeEvidence) -> None:
 
 
 def _words(description: str, ev: AgeEvidence) -> None:
-    m = _DECADE.search(description)
+    if description.isascii():
+        text, decade, stages = description.lower(), _DECADE_ASCII, _STAGES_ASCII
+    else:
+        text, decade, stages = description, _DECADE, _STAGES
+    m = decade.search(text)
     if m:
         word = m.group(1).lower()
         lo = _DECADE_WORDS.get(word) or int(word)
         ev.cues.append(f"decade:{lo}s")
         ev.distributions.append(_range(lo, lo + 9))
-    for name, pattern, dist in _STAGES:
-        if pattern.search(description):
+    for name, pattern, dist in stages:
+        if pattern.search(text):
             if name == "student" and any(c.startswith(("college", "graduate", "high")) for c in ev.cues):
                 continue
             ev.cues.append(name)

@@ -253,6 +253,13 @@ class BioCues:
     words: list[str] = field(default_factory=list)
 
 
+# The bio is lower-cased before matching; on ASCII text re.IGNORECASE then changes nothing
+# but speed, so these case-sensitive copies of the all-lower-case patterns are used there.
+_PRONOUN_SET_ASCII = re.compile(_PRONOUN_SET.pattern)
+_NONBINARY_WORDS_ASCII = re.compile(_NONBINARY_WORDS.pattern)
+_PARENT_ASCII = re.compile(_PARENT.pattern)
+ASCII_COPIES = (_PRONOUN_SET_ASCII, _NONBINARY_WORDS_ASCII, _PARENT_ASCII)
+
 # One set lookup per bio word decides whether any lexicon needs consulting (hot path).
 _ANY_CUE = frozenset(FEMALE_ROLES | MALE_ROLES | OCCUPATIONS.keys() | RELATIONSHIP.keys()
                      | INTERESTS.keys())
@@ -267,14 +274,15 @@ def bio_cues(description: str | None) -> BioCues:
     if not description:
         return cues
     low = description.lower()
+    ascii_text = low.isascii()
     if "/" in low:
-        for m in _PRONOUN_SET.finditer(low):
+        for m in (_PRONOUN_SET_ASCII if ascii_text else _PRONOUN_SET).finditer(low):
             cues.pronouns.append("/".join(g for g in m.groups() if g))
     if cues.pronouns:
         first = cues.pronouns[0].split("/")[0]
         cues.pronoun_signal = {"she": 1, "he": -1}.get(first, 0)
         cues.nonbinary = first in ("they", "ze", "xe")
-    if _NONBINARY_WORDS.search(low):
+    if (_NONBINARY_WORDS_ASCII if ascii_text else _NONBINARY_WORDS).search(low):
         cues.nonbinary = True
     words = _WORD.findall(low.replace("é", "e"))
     cues.words = words
@@ -302,7 +310,7 @@ def bio_cues(description: str | None) -> BioCues:
         if interest:
             cues.interests.append(interest)
     cues.role_score = max(-3, min(3, score))
-    cues.parent = bool(_PARENT.search(low))
+    cues.parent = bool((_PARENT_ASCII if ascii_text else _PARENT).search(low))
     cues.hashtags = _dedupe(re.findall(r"#(\w+)", description))[:10] if "#" in description else []
     for tag in cues.hashtags:
         interest = INTERESTS.get(tag.lower())

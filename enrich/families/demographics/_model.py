@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import operator
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -154,6 +155,9 @@ class AuthorModel:
 
     def stack(self, vector: list[float]) -> list[float]:
         # Plain Python: numpy's per-call overhead dominates on 3 x 9 numbers.
-        z = [b + sum(c * v for c, v in zip(row, vector, strict=True))
+        # sum(map(mul)) adds the same products in the same order as a generator, only faster.
+        if len(vector) != len(STACK_FEATURES):
+            raise ValueError(f"stacker input has {len(vector)} values, not {len(STACK_FEATURES)}")
+        z = [b + sum(map(operator.mul, row, vector))
              for row, b in zip(self._coef_rows, self._bias_list, strict=True)]
         return [math.exp(x) for x in _log_softmax(z)]
