@@ -27,7 +27,12 @@ def handle_features(screen_name: str | None) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    text = _MENTION.sub(" @user ", _URL.sub(" __url__ ", text.lower()))
+    text = text.lower()
+    # Substring checks skip the substitutions when they cannot match (most texts).
+    if "http" in text or "www." in text:
+        text = _URL.sub(" __url__ ", text)
+    if "@" in text:
+        text = _MENTION.sub(" @user ", text)
     return _TOKEN.findall(text)[:80]
 
 
