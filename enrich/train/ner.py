@@ -128,13 +128,15 @@ def is_mention(word: str) -> bool:
 
 
 def to_doc(vocab: Vocab, sentence: Sentence, *, mask_untagged_mentions: bool = False,
-           mask_capitalized_outside: bool = False) -> Doc:
+           mask_capitalized_outside: bool = False, mask_words: frozenset[str] = frozenset()) -> Doc:
     """A gold ``Doc`` with project labels; unknown corpus types raise ``KeyError``.
 
     ``mask_untagged_mentions`` (WNUT) marks untagged @mentions *missing*.
     ``mask_capitalized_outside`` (BTC) marks untagged capitalised words after the first token
     *missing*: BTC does not annotate products or creative works, so its ``O`` on a capitalised
     word does not mean "no entity" in the project's scheme.
+    ``mask_words`` (BTC) marks untagged words *missing* whose lower-cased form (without a
+    leading ``#``) is in the set: the words of WNUT-17's product and creative-work spans.
     """
     doc = Doc(vocab, words=list(sentence.words))
     spans = bio_spans(sentence.tags)
@@ -145,7 +147,8 @@ def to_doc(vocab: Vocab, sentence: Sentence, *, mask_untagged_mentions: bool = F
         if i in covered:
             continue
         if (mask_untagged_mentions and is_mention(w)) or (
-                mask_capitalized_outside and i > 0 and w[:1].isupper() and w[:1] not in "@#"):
+                mask_capitalized_outside and i > 0 and w[:1].isupper() and w[:1] not in "@#") or (
+                mask_words and w.lower().lstrip("#") in mask_words):
             missing.append(doc[i : i + 1])
     doc.set_ents(ents, missing=missing, default="outside")
     return doc
@@ -161,10 +164,33 @@ def load_split(data: Path, corpus: str, split: str) -> list[Sentence]:
     return read_conll(data / "ner" / CORPORA[corpus] / f"{split}.conll")
 
 
+WNUT_ONLY_TYPES = frozenset({"product", "creative-work"})
+
+
+def wnut_only_words(sentences: Iterable[Sentence]) -> frozenset[str]:
+    """Lower-cased words of WNUT-17's product and creative-work spans, minus stop words.
+
+    BTC labels these spans O although they are entities in the project's scheme; its O on such
+    a word is therefore not evidence either way.
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words: set[str] = set()
+    for sent in sentences:
+        for s, e, kind in bio_spans(sent.tags):
+            if kind in WNUT_ONLY_TYPES:
+                words.update(w.lower().lstrip("#") for w in sent.words[s:e])
+    return frozenset(w for w in words if len(w) > 1 and any(c.isalnum() for c in w)
+                     and w not in STOP_WORDS)
+
+
 def build_docbins(data: Path, work: Path, *, wnut_repeat: int = 2,
-                  mask_btc_capitalized: bool = False) -> tuple[Path, Path, dict[str, int]]:
+                  mask_btc_capitalized: bool = False,
+                  mask_btc_lexicon: bool = False) -> tuple[Path, Path, dict[str, int]]:
     """Write ``train.spacy`` and ``select.spacy`` (held-out tenth of each train split)."""
     vocab = Vocab()
+    lexicon = (wnut_only_words(s for s in load_split(data, "wnut17", "train") if not held_out(s))
+               if mask_btc_lexicon else frozenset())
     train, select = DocBin(), DocBin()
     counts: dict[str, int] = {}
     for corpus in CORPORA:
@@ -176,7 +202,8 @@ def build_docbins(data: Path, work: Path, *, wnut_repeat: int = 2,
                 counts[f"{corpus}_select"] = counts.get(f"{corpus}_select", 0) + 1
             else:
                 doc = to_doc(vocab, sent, mask_untagged_mentions=mask,
-                             mask_capitalized_outside=mask_btc_capitalized and corpus == "btc")
+                             mask_capitalized_outside=mask_btc_capitalized and corpus == "btc",
+                             mask_words=lexicon if corpus == "btc" else frozenset())
                 for _ in range(repeat):
                     train.add(doc)
                 counts[f"{corpus}_train"] = counts.get(f"{corpus}_train", 0) + 1
@@ -310,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--btc-mask", action="store_true",
                         help="mark BTC's O on capitalised words missing (it has no products/works)")
+    parser.add_argument("--btc-mask-lexicon", action="store_true",
+                        help="mark BTC's O missing on words of WNUT-17 product/creative-work spans")
     parser.add_argument("--no-vectors", action="store_true",
                         help="train without the floret vectors (a smaller, weaker model)")
     parser.add_argument("--vectors", type=Path, default=None,
@@ -332,7 +361,8 @@ def main(argv: list[str] | None = None) -> int:
 
     work = args.work or Path(tempfile.mkdtemp(prefix="ner-tweets-"))
     train_path, select_path, counts = build_docbins(args.data, work, wnut_repeat=args.wnut_repeat,
-                                                   mask_btc_capitalized=args.btc_mask)
+                                                   mask_btc_capitalized=args.btc_mask,
+                                                   mask_btc_lexicon=args.btc_mask_lexicon)
     print("sentences:", counts, file=sys.stderr)
     overrides: dict[str, object] = {"paths.train": str(train_path), "paths.dev": str(select_path),
                                     "system.seed": args.seed}

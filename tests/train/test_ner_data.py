@@ -8,7 +8,16 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from enrich.evaluate.ner import gold_spans, score
-from enrich.train.ner import LABEL_MAP, Sentence, bio_spans, held_out, is_mention, read_conll, to_doc
+from enrich.train.ner import (
+    LABEL_MAP,
+    Sentence,
+    bio_spans,
+    held_out,
+    is_mention,
+    read_conll,
+    to_doc,
+    wnut_only_words,
+)
 
 CONLL = ("@kim_x\tO\nsaw\tO\nNew\tB-location\nYork\tI-location\nwith\tO\nAcme\tB-corporation\n\n"
          "  \tO\nhi\tO\nThe\tB-group\nBand\tI-group\n\n\n")
@@ -42,6 +51,17 @@ def test_untagged_mentions_are_masked_in_wnut() -> None:
     plain = to_doc(Vocab(), sent)
     assert [t.ent_iob_ for t in plain] == ["O", "O", "B"]
     assert is_mention("@kim_x") and not is_mention("@") and not is_mention("email@x")
+
+
+def test_wnut_only_words_mask_btc_outside_tokens() -> None:
+    wnut = [Sentence(("got", "the", "Zorblax", "Phone", "and", "Kim"),
+                     ("O", "B-product", "I-product", "I-product", "O", "B-person")),
+            Sentence(("watching", "#StarQuest", "tonight"), ("O", "B-creative-work", "O"))]
+    words = wnut_only_words(wnut)
+    assert words == {"zorblax", "phone", "starquest"}  # no stop words, no person words
+    btc = Sentence(("Zorblax", "phone", "by", "Kim", "#starquest"), ("B-ORG", "O", "O", "B-PER", "O"))
+    doc = to_doc(Vocab(), btc, mask_words=words)
+    assert [t.ent_iob_ for t in doc] == ["B", "", "O", "B", ""]  # tagged spans keep their label
 
 
 def test_held_out_is_stable() -> None:
