@@ -28,6 +28,7 @@ import orjson
 
 from .. import __version__
 from ..errors import ErrorCode
+from ..runtime import tuned_gc
 from .progress import Progress
 from .shard import (
     DEAD_DIR,
@@ -40,7 +41,7 @@ from .shard import (
     sha256_file,
 )
 from .sources import ShardSpec, expand_inputs, plan_file
-from .worker import RunConfig, engine_for, init_pool_worker, pool_context, tuned_gc
+from .worker import RunConfig, engine_for, init_pool_worker, pool_context
 
 log = logging.getLogger(__name__)
 

@@ -20,11 +20,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..io import JsonlWriter
+from ..runtime import tuned_gc
 from ..settings import Settings
 from .engine import Engine, InputRecord, NullSink, RunStats
 from .progress import Progress
 from .sources import expand_inputs, iter_records, raw_records
-from .worker import RunConfig, tuned_gc
+from .worker import RunConfig
 
 log = logging.getLogger(__name__)
 

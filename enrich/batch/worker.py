@@ -4,8 +4,6 @@ the classifiers load once per worker, not once per chunk or shard."""
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import io
 import json
 import multiprocessing
@@ -13,16 +11,14 @@ import multiprocessing.context
 import multiprocessing.util
 import os
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..io import JsonlWriter
+from ..runtime import limit_threads, tune_gc
 from .engine import Engine, RunStats
 from .sources import normalize_raw
-
-_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-                "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
 
 
 @dataclass(slots=True, frozen=True)
@@ -53,39 +49,6 @@ class RunConfig:
 
 _engines: dict[tuple[RunConfig, tuple[tuple[str, str], ...]], Engine] = {}
 _lock = threading.Lock()
-
-
-def limit_threads() -> None:
-    """Workers share the cores: one BLAS/OpenMP thread each."""
-    for var in _THREAD_VARS:
-        os.environ[var] = "1"
-    try:  # libraries already loaded ignore the variables above
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        return
-    threadpool_limits(1)
-
-
-def tune_gc() -> None:
-    """After the models are loaded: move them out of the collector's sight (``gc.freeze``) and
-    collect the young generation less often. A batch keeps hundreds of objects per post alive,
-    and with the default threshold (700) the collector traverses them again and again; the
-    input-parsing benchmark (docs/performance.md) shows 10-40% saved."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
-
-
-@contextlib.contextmanager
-def tuned_gc() -> Iterator[None]:
-    """:func:`tune_gc` for the length of a run in a process that goes on afterwards."""
-    old = gc.get_threshold()
-    tune_gc()
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
-        gc.unfreeze()
 
 
 def engine_for(config: RunConfig) -> Engine:

@@ -25,6 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import runtime
 from ..family import Family
 from ..pipeline import Pipeline
 from ..post import Post
@@ -42,8 +43,6 @@ Group = tuple[Families, list[Post]]
 ItemOutput = tuple[dict[str, Any], list[dict[str, Any]], dict[str, dict[str, Any]]]
 """What a worker sends back per post: ``Item.out``, ``Item.errors``, ``Item.provenance``."""
 
-_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-                "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
 
 
 @dataclass(slots=True, frozen=True)
@@ -90,16 +89,6 @@ _pipeline: Pipeline | None = None
 _init_error: str | None = None
 
 
-def _limit_threads() -> None:
-    for var in _THREAD_VARS:
-        os.environ[var] = "1"
-    try:  # libraries already loaded ignore the variables above
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        return
-    threadpool_limits(1)
-
-
 def init_worker(families: Sequence[str] | None, settings: Settings | None,
                 options: Mapping[str, Mapping[str, Any]] | None,
                 extra_families: Sequence[type[Family]], limit_threads: bool,
@@ -109,7 +98,7 @@ def init_worker(families: Sequence[str] | None, settings: Settings | None,
     are paid before the worker reports ready."""
     global _pipeline, _init_error
     if limit_threads:
-        _limit_threads()
+        runtime.limit_threads()
         # A worker must not die on the Ctrl-C meant for the server; the server stops it.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -131,6 +120,8 @@ def init_worker(families: Sequence[str] | None, settings: Settings | None,
             _pipeline.run(generate_posts(warmup_posts, seed=20_240_601))
         except Exception:  # the same failure will show on real posts; do not refuse to start
             log.exception("worker warm-up run failed")
+    if limit_threads:  # a worker process of its own (not the in-process thread of workers=0)
+        runtime.tune_gc()
 
 
 def describe_worker() -> WorkerInfo:
