@@ -221,6 +221,8 @@ def test_corrupt_gazetteer_disables_the_family(tmp_path: Path, monkeypatch: pyte
 
 @pytest.mark.slow
 def test_evaluation_on_dev_data(shared_data: Path, fam: LocationFamily) -> None:
+    pytest.importorskip("reverse_geocoder", reason="the bench extra (CI's slow step installs it)")
+    pytest.importorskip("carmen", reason="the bench extra (CI's slow step installs it)")
     from enrich.evaluate.location import evaluate_mentions, evaluate_profiles
 
     prof = evaluate_profiles(shared_data, "report", fam)
