@@ -21,10 +21,12 @@ import orjson
 
 from ..pipeline import Pipeline
 from ..post import Entities, Post, UrlEntity
+from ..runtime import tune_gc
 from .linklab import LinkLab
 
 SPREAD = 64  # final pages spread over this many site hosts, as real links are
 HEAD_FIRST = "always"
+TUNE_GC = True
 
 
 def _serve_lab(delay: float, ready: Any) -> None:
@@ -49,10 +51,10 @@ def _pct(values: list[float], q: float) -> float:
 async def _run_enrich(
     lab: LinkLab, urls: list[str], expected: list[str], batch: int, **opts: Any
 ) -> dict[str, Any]:
-    options = lab.options(
-        head_timeout=2.0, deadline=10.0, global_concurrency=512, head_first=HEAD_FIRST, **opts
-    )
+    options = lab.options(head_timeout=2.0, deadline=10.0, head_first=HEAD_FIRST, **opts)
     pipe = Pipeline(["links"], options={"links": options})
+    if TUNE_GC:  # as `enrich run` and `enrich serve` do once families are loaded
+        tune_gc()
     out: dict[str, Any] = {}
     try:
         for phase in ("cold", "warm"):
@@ -124,14 +126,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--urlexpander-workers", type=int, default=64)
     ap.add_argument("--json", action="store_true")
     ap.add_argument(
+        "--default-gc",
+        action="store_true",
+        help="keep Python's default GC thresholds (enrich run / serve tune them)",
+    )
+    ap.add_argument(
         "--head-first",
         choices=["always", "shorteners"],
         default="always",
         help="the links family's head_first setting",
     )
     args = ap.parse_args(argv)
-    global HEAD_FIRST
+    global HEAD_FIRST, TUNE_GC
     HEAD_FIRST = args.head_first
+    TUNE_GC = not args.default_gc
 
     ctx = mp.get_context("spawn")
     ready = ctx.Queue()
@@ -156,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             "delay_ms_per_hop": args.delay_ms,
             "hops_per_url": 3,
             "head_first": args.head_first,
+            "gc_tuned": TUNE_GC,
             "requests_per_url": "3 HEAD + 1 GET (final page metadata)"
             if args.head_first == "always"
             else "2 HEAD (shorteners) + 1 GET",
@@ -216,9 +225,11 @@ def _print(r: dict[str, Any]) -> None:
         )
         print(f"enrich / urlexpander (cold, same URLs): {r['ratio_vs_urlexpander_cold']}x")
         ux1 = r["urlexpander_default_1_thread"]
-        print(f"urlexpander default (1 thread): {ux1['urls_per_second']:,.0f} URLs/s "
-              f"({ux1['correct']}/{ux1['urls']} correct); enrich / that = "
-              f"{r['ratio_vs_urlexpander_default_cold']}x")
+        print(
+            f"urlexpander default (1 thread): {ux1['urls_per_second']:,.0f} URLs/s "
+            f"({ux1['correct']}/{ux1['urls']} correct); enrich / that = "
+            f"{r['ratio_vs_urlexpander_default_cold']}x"
+        )
 
 
 if __name__ == "__main__":
