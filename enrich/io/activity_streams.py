@@ -8,7 +8,7 @@ from typing import Any
 from ..errors import ErrorCode, InputError
 from ..post import Author, Metrics, Place, Post, Reference
 from .compose import MAX_DEPTH, kind_of, retweet_text
-from .entities import SpanPlacer, unescape, v1_entities
+from .entities import SpanPlacer, display_range, unescape, v1_entities
 from .fields import (
     as_dict,
     as_list,
@@ -97,14 +97,7 @@ def from_activity(r: dict[str, Any], position: int | None = None, depth: int = 0
         raise InputError(ErrorCode.MISSING_TEXT, detail="activity has no body")
     text, remap = unescape(raw_text)
     entities = v1_entities(ents, ext, SpanPlacer(text, remap, warnings))
-    display: tuple[int, int] | None = None
-    if isinstance(drange, list) and len(drange) == 2:
-        a, b = to_int(drange[0]), to_int(drange[1])
-        if a is not None and b is not None:
-            if remap is not None:
-                a, b = remap(a), remap(b)
-            if 0 <= a <= b <= len(text):
-                display = (a, b)
+    display = display_range(drange, remap, text)
 
     refs: list[Reference] = []
     truncated = False

@@ -83,6 +83,18 @@ MAX_SEARCHES = 64
 MAX_WARNINGS = 16
 
 
+def display_range(drange: Any, remap: OffsetMap | None, text: str) -> tuple[int, int] | None:
+    """The platform's ``display_text_range`` as offsets into the unescaped ``text``, if sane."""
+    if not (isinstance(drange, list) and len(drange) == 2):
+        return None
+    a, b = to_int(drange[0]), to_int(drange[1])
+    if a is None or b is None:
+        return None
+    if remap is not None:
+        a, b = remap(a), remap(b)
+    return (a, b) if 0 <= a <= b <= len(text) else None
+
+
 class SpanPlacer:
     """Places entity spans on one text, collecting warnings for entities it has to drop."""
 

@@ -7,7 +7,7 @@ from typing import Any
 from ..errors import ErrorCode, InputError
 from ..post import Author, Metrics, Post, Reference, UrlEntity
 from .compose import MAX_DEPTH, kind_of, retweet_text
-from .entities import SpanPlacer, unescape, v1_entities
+from .entities import SpanPlacer, display_range, unescape, v1_entities
 from .fields import (
     as_dict,
     as_list,
@@ -135,14 +135,7 @@ def from_v1(r: dict[str, Any], position: int | None = None, source_format: str =
     text, remap = unescape(raw_text)
     placer = SpanPlacer(text, remap, warnings)
     entities = v1_entities(ents, ext_ents, placer)
-    display: tuple[int, int] | None = None
-    if isinstance(drange, list) and len(drange) == 2:
-        a, b = to_int(drange[0]), to_int(drange[1])
-        if a is not None and b is not None:
-            if remap is not None:
-                a, b = remap(a), remap(b)
-            if 0 <= a <= b <= len(text):
-                display = (a, b)
+    display = display_range(drange, remap, text)
 
     refs: list[Reference] = []
     orig: Post | None = None
