@@ -288,24 +288,22 @@ class Fetcher:
                             status, headers = resp.status, resp.headers
                 except TimeoutError:
                     status, headers = None, None
-            use_get = status is None or status >= 400
-            location = headers.get("Location") if headers is not None else None
-            ctype = (headers.get("Content-Type", "") if headers is not None else "").lower()
-            is_html = any(t in ctype for t in HTML_TYPES)
-            if not use_get and 300 <= (status or 0) < 400 and location:
-                result.hops.append(Hop(url, status, method, (time.perf_counter() - t0) * 1000, "redirect"))
-                return location, "redirect"
-            refresh = headers.get("Refresh") if headers is not None else None
-            if not use_get and refresh:
-                target = parse_refresh(refresh)
+            if status is not None and status < 400:
+                # HEAD answered: follow it, or stop here unless the page's metadata needs a GET.
+                # (_follow labels the hop with how it led on.)
+                hop = Hop(url, status, method, (time.perf_counter() - t0) * 1000, "final")
+                location = headers.get("Location")
+                if 300 <= status < 400 and location:
+                    result.hops.append(hop)
+                    return location, "redirect"
+                target = parse_refresh(headers.get("Refresh") or "")
                 if target:
-                    result.hops.append(Hop(url, status, method, (time.perf_counter() - t0) * 1000,
-                                           "refresh_header"))
+                    result.hops.append(hop)
                     return target, "refresh_header"
-            if not use_get and not (is_html and self.config.fetch_metadata):
-                result.hops.append(Hop(url, status, method, (time.perf_counter() - t0) * 1000, "final"))
-                self._finish(result, url, status, headers, None, False)
-                return None, "final"
+                is_html = any(t in headers.get("Content-Type", "").lower() for t in HTML_TYPES)
+                if not (is_html and self.config.fetch_metadata):
+                    result.hops.append(hop)
+                    return self._finish(result, url, status, headers, None, False)
             method = "GET"
             async with session.get(url, allow_redirects=False) as resp:
                 status, headers = resp.status, resp.headers
