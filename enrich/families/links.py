@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -250,7 +249,7 @@ class LinksFamily(Family):
         description = link.pop("_description", None)
         status = link.pop("_status", None)
         start_url = link.pop("_fetch", None) or link.get("expanded_url") or link["url"]
-        base = {k: v for k, v in link.items()}
+        base = link  # what is left once the private keys are taken out
         if unwound and self.cfg.trust_platform:
             res = {"source": "platform", "final_url": unwound, "status": status, "title": title,
                    "description": description, "hops": [], "error_code": None, "error_message": None}
@@ -378,5 +377,4 @@ def _result_dict(r: FetchResult) -> dict[str, Any]:
         "fetched_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "error_code": r.error_code,
         "error_message": r.error_message,
-        "_t": time.time(),
     }
