@@ -25,8 +25,6 @@ from ..runtime import tune_gc
 from .linklab import LinkLab
 
 SPREAD = 64  # final pages spread over this many site hosts, as real links are
-HEAD_FIRST = "always"
-TUNE_GC = True
 
 
 def _serve_lab(delay: float, ready: Any) -> None:
@@ -49,11 +47,11 @@ def _pct(values: list[float], q: float) -> float:
 
 
 async def _run_enrich(
-    lab: LinkLab, urls: list[str], expected: list[str], batch: int, **opts: Any
+    lab: LinkLab, urls: list[str], expected: list[str], batch: int, gc_tuned: bool, **opts: Any
 ) -> dict[str, Any]:
-    options = lab.options(head_timeout=2.0, deadline=10.0, head_first=HEAD_FIRST, **opts)
+    options = lab.options(head_timeout=2.0, deadline=10.0, **opts)
     pipe = Pipeline(["links"], options={"links": options})
-    if TUNE_GC:  # as `enrich run` and `enrich serve` do once families are loaded
+    if gc_tuned:  # as `enrich run` and `enrich serve` do once families are loaded
         tune_gc()
     out: dict[str, Any] = {}
     try:
@@ -137,9 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         help="the links family's head_first setting",
     )
     args = ap.parse_args(argv)
-    global HEAD_FIRST, TUNE_GC
-    HEAD_FIRST = args.head_first
-    TUNE_GC = not args.default_gc
+    run_opts: dict[str, Any] = {"gc_tuned": not args.default_gc, "head_first": args.head_first}
 
     ctx = mp.get_context("spawn")
     ready = ctx.Queue()
@@ -164,17 +160,20 @@ def main(argv: list[str] | None = None) -> int:
             "delay_ms_per_hop": args.delay_ms,
             "hops_per_url": 3,
             "head_first": args.head_first,
-            "gc_tuned": TUNE_GC,
+            "gc_tuned": run_opts["gc_tuned"],
             "requests_per_url": "3 HEAD + 1 GET (final page metadata)"
             if args.head_first == "always"
             else "2 HEAD (shorteners) + 1 GET",
-            "enrich_hostnames": asyncio.run(_run_enrich(lab, by_name, by_name_expected, args.batch)),
+            "enrich_hostnames": asyncio.run(
+                _run_enrich(lab, by_name, by_name_expected, args.batch, **run_opts)
+            ),
             "enrich_same_urls_as_urlexpander": asyncio.run(
                 _run_enrich(
                     lab,
                     by_path[: max(args.urlexpander, 1)],
                     by_path_expected[: max(args.urlexpander, 1)],
                     args.batch,
+                    **run_opts,
                     # one host here, and urlExpander has no per-host limit at all
                     per_host_concurrency=256,
                 )
