@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import orjson
@@ -74,7 +75,8 @@ def test_unknown_family_fails_clearly() -> None:
     assert proc.returncode != 0 and b"E203" in proc.stderr
 
 
-def test_run_overlaps_link_resolution_and_keeps_order(tmp_path: Path) -> None:
+def test_run_overlaps_link_resolution_and_keeps_order(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """A dead (dripping) site costs one deadline for the whole job, not one per batch."""
     from enrich.bench.linklab import LabThread
 
@@ -92,23 +94,12 @@ def test_run_overlaps_link_resolution_and_keeps_order(tmp_path: Path) -> None:
                 "--links", "live", "--allow-address", f"{lab.host}/32"]
         for entry in lab.connect_to():
             args += ["--connect-to", entry]
-        env_deadline = {"ENRICH_LINKS_DEADLINE": "1.0", "ENRICH_LINKS_PORTS": f"80,{lab.port}",
-                        "ENRICH_LINKS_CACHE": "memory"}
-        import os
-        import time
-
-        old = {k: os.environ.get(k) for k in env_deadline}
-        os.environ.update(env_deadline)
-        try:
-            t0 = time.perf_counter()
-            assert main(args) == 0
-            took = time.perf_counter() - t0
-        finally:
-            for k, v in old.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
+        monkeypatch.setenv("ENRICH_LINKS_DEADLINE", "1.0")
+        monkeypatch.setenv("ENRICH_LINKS_PORTS", f"80,{lab.port}")
+        monkeypatch.setenv("ENRICH_LINKS_CACHE", "memory")
+        t0 = time.perf_counter()
+        assert main(args) == 0
+        took = time.perf_counter() - t0
     recs = [orjson.loads(x) for x in out.read_bytes().splitlines()]
     assert [r["id_str"] for r in recs] == [str(i) for i in range(40)]
     codes = [r["enrichment"]["links"][0]["error_code"] for r in recs]

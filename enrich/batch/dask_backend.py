@@ -13,10 +13,11 @@ import logging
 import multiprocessing
 from typing import Any
 
+from ..runtime import limit_threads, tune_gc
 from .job import Done, Failed, Runner
 from .shard import run_shard
 from .sources import ShardSpec
-from .worker import RunConfig, engine_for, limit_threads, tune_gc
+from .worker import RunConfig, engine_for
 
 log = logging.getLogger(__name__)
 
