@@ -26,6 +26,7 @@ from typing import Any
 
 from ..families.intent import IntentFamily
 from ..families.intent.rules import INTENTS
+from . import per_label_table
 
 DEFAULT_SAMPLE = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "labelled" / "intent.jsonl"
 _WORD = re.compile(r"[\w']+")
@@ -103,14 +104,8 @@ def report(split: str, r: dict[str, Any]) -> str:
         f"price amount+currency {_ratio(*r['price'])}; "
         f"posts with no intent left empty {_ratio(*r['negatives'])}",
         "",
-        "| intent | support | precision | recall |",
-        "|---|---:|---:|---:|",
+        *per_label_table("intent", INTENTS, r["per"]),
     ]
-    for intent in INTENTS:
-        c = r["per"][intent]
-        pi = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else float("nan")
-        ri = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else float("nan")
-        lines.append(f"| {intent} | {c['tp'] + c['fn']} | {pi:.2f} | {ri:.2f} |")
     return "\n".join(lines)
 
 

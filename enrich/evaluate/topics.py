@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..families.topics import TOPICS, TopicsFamily
+from . import per_label_table
 
 DEFAULT_SAMPLE = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "labelled" / "topics.jsonl"
 
@@ -93,14 +94,8 @@ def report(split: str, s: Scores, per: dict[str, Counter[str]]) -> str:
         f"exact label set {s.exact}/{s.posts} = {s.exact / max(1, s.posts):.3f}; "
         f"no-topic posts left unlabelled {s.none_clean}/{s.none_posts}",
         "",
-        "| topic | support | precision | recall |",
-        "|---|---:|---:|---:|",
+        *per_label_table("topic", TOPICS, per),
     ]
-    for topic in TOPICS:
-        c = per[topic]
-        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else float("nan")
-        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else float("nan")
-        lines.append(f"| {topic} | {c['tp'] + c['fn']} | {p:.2f} | {r:.2f} |")
     return "\n".join(lines)
 
 
