@@ -104,9 +104,11 @@ class Featurizer:
         split = [d.split() for d in docs]
         cache = self._word_grams
         missing = list({w for ws in split for w in ws if w not in cache})
+        if missing and len(cache) + len(missing) > _WORD_CACHE:
+            # start over, keeping nothing this call would read from the old cache
+            cache.clear()
+            missing = list({w for ws in split for w in ws})
         if missing:
-            if len(cache) + len(missing) > _WORD_CACHE:
-                cache.clear()
             hashed = self._chars.transform(missing)
             ptr, idx, val = hashed.indptr, hashed.indices, hashed.data
             for i, w in enumerate(missing):
