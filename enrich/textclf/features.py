@@ -1,6 +1,7 @@
 """Hashed word + character n-gram features and dense lexicon features, computed once a batch.
 
-The layout of a feature row is ``[word block | char block | dense block]``; each hashed block
+The layout of a feature row is ``[word block | char block | dense block | vector block]`` (the
+last only when the parameters name a word-vector table); each hashed block
 is sublinear-tf weighted and L2-normalized on its own so neither dominates. Hashing needs no
 vocabulary file, so a head is only its weight matrix and the parameters recorded here.
 """
@@ -18,6 +19,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 
 from .normalize import Normalized, normalize
+from .vectors import load_vectors
 
 _WORD_CACHE = 50_000  # words whose hashed n-grams are kept (~20 MB at most)
 
@@ -36,10 +38,13 @@ class FeaturizerParams:
     char_ngrams: tuple[int, int] = (2, 5)
     dense_weight: float = 1.0
     version: str = "1"
+    vectors: str = ""  # a word-vector table in models/ (enrich.textclf.vectors); "" for none
+    vectors_dim: int = 0
+    vectors_weight: float = 0.0
 
     @property
     def n_features(self) -> int:
-        return (1 << self.word_bits) + (1 << self.char_bits) + len(DENSE_NAMES)
+        return (1 << self.word_bits) + (1 << self.char_bits) + len(DENSE_NAMES) + self.vectors_dim
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -49,7 +54,9 @@ class FeaturizerParams:
         return cls(word_bits=int(data["word_bits"]), char_bits=int(data["char_bits"]),
                    word_ngrams=(int(data["word_ngrams"][0]), int(data["word_ngrams"][1])),
                    char_ngrams=(int(data["char_ngrams"][0]), int(data["char_ngrams"][1])),
-                   dense_weight=float(data["dense_weight"]), version=str(data["version"]))
+                   dense_weight=float(data["dense_weight"]), version=str(data["version"]),
+                   vectors=str(data.get("vectors", "")), vectors_dim=int(data.get("vectors_dim", 0)),
+                   vectors_weight=float(data.get("vectors_weight", 0.0)))
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +100,15 @@ class Featurizer:
         words = self._block(self._words.transform([n.words for n in norms]))
         chars = self._block(self._char_counts([n.chars for n in norms]))
         dense = sp.csr_matrix(dense_features(norms, vader) * self.params.dense_weight)
-        return sp.hstack([words, chars, dense], format="csr", dtype=np.float32)
+        blocks = [words, chars, dense]
+        if self.params.vectors:
+            table = load_vectors(self.params.vectors)
+            if table.dim != self.params.vectors_dim:
+                raise ValueError(f"vectors {self.params.vectors!r} have {table.dim} dimensions, "
+                                 f"the featurizer expects {self.params.vectors_dim}")
+            means = table.mean_rows([n.words.split() for n in norms])
+            blocks.append(sp.csr_matrix(means * self.params.vectors_weight))
+        return sp.hstack(blocks, format="csr", dtype=np.float32)
 
     def _char_counts(self, docs: Sequence[str]) -> sp.csr_matrix:
         """Hashed char_wb n-gram counts, identical to ``self._chars.transform(docs)``.

@@ -304,6 +304,92 @@ def build_vectors(data: Path, work: Path, *, dim: int = 64, bucket: int = 20000,
     return out
 
 
+PRETRAIN_CONFIG = """
+[paths]
+raw_text = null
+
+[corpora]
+
+[corpora.pretrain]
+@readers = "spacy.JsonlCorpus.v1"
+path = ${paths.raw_text}
+min_length = 3
+max_length = 200
+limit = 0
+
+[pretraining]
+max_epochs = 10
+dropout = 0.2
+n_save_every = null
+n_save_epoch = null
+component = "tok2vec"
+layer = ""
+corpus = "corpora.pretrain"
+
+[pretraining.batcher]
+@batchers = "spacy.batch_by_words.v1"
+size = 3000
+discard_oversize = false
+tolerance = 0.2
+get_length = null
+
+[pretraining.objective]
+@architectures = "spacy.PretrainCharacters.v1"
+maxout_pieces = 3
+hidden_size = 300
+n_characters = 4
+
+[pretraining.optimizer]
+@optimizers = "Adam.v1"
+beta1 = 0.9
+beta2 = 0.999
+L2_is_weight_decay = true
+L2 = 0.01
+grad_clip = 1.0
+use_averages = true
+eps = 0.00000001
+learn_rate = 0.001
+"""
+
+
+def pretrain_tok2vec(data: Path, work: Path, vectors: Path | None, *, epochs: int,
+                     overrides: dict[str, object]) -> Path:
+    """Pretrain the tok2vec layer on unlabeled tweets (spaCy's character objective).
+
+    Each token learns to predict the first and last four characters of its neighbours' words
+    from context, which gives the small NER corpora a tok2vec that has already seen ~145k
+    tweets. Same architecture as the training config (``overrides`` included); returns the
+    weights file for ``paths.init_tok2vec``.
+    """
+    import spacy
+    from spacy.training.pretrain import pretrain
+    from spacy.util import load_config
+
+    from ..families.entities.tokenizer import tweet_tokenizer
+
+    out = work / "pretrain"
+    out.mkdir(parents=True, exist_ok=True)
+    raw = work / "pretrain.jsonl"
+    nlp = spacy.blank("en")
+    tweet_tokenizer(nlp)
+    tokenizer: Any = nlp.tokenizer
+    with raw.open("w", encoding="utf-8") as fh:
+        for doc in tokenizer.pipe(unlabeled_texts(data), batch_size=1000):
+            words = [t.text for t in doc if not t.is_space]
+            fh.write(json.dumps({"text": " ".join(words)}, ensure_ascii=False) + "\n")
+    from thinc.api import Config
+
+    base = load_config(CONFIG, interpolate=False)
+    merged = work / "pretrain.cfg"
+    base.merge(Config().from_str(PRETRAIN_CONFIG, interpolate=False)).to_disk(merged)
+    settings = {**overrides, "paths.raw_text": str(raw), "pretraining.max_epochs": epochs,
+                "paths.vectors": str(vectors) if vectors else None}
+    if vectors is None:
+        settings["components.tok2vec.model.embed.include_static_vectors"] = False
+    pretrain(load_config(merged, overrides=settings, interpolate=True), out, silent=False)
+    return out / f"model{epochs - 1}.bin"
+
+
 MODEL_VERSION = "1.0.0"
 
 
@@ -343,6 +429,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="train without the floret vectors (a smaller, weaker model)")
     parser.add_argument("--vectors", type=Path, default=None,
                         help="reuse a vectors folder written by an earlier run (WORK/vectors)")
+    parser.add_argument("--pretrain-epochs", type=int, default=0,
+                        help="pretrain tok2vec on unlabeled tweets for this many epochs first")
+    parser.add_argument("--init-tok2vec", type=Path, default=None,
+                        help="reuse pretrained tok2vec weights written by an earlier run")
     parser.add_argument("--calibrate-only", action="store_true",
                         help="only (re)write calibration.json and SHA256SUMS of --out")
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=JSON",
@@ -375,6 +465,12 @@ def main(argv: list[str] | None = None) -> int:
         overrides[key] = json.loads(value)
     if args.max_epochs is not None:
         overrides["training.max_epochs"] = args.max_epochs
+    if args.pretrain_epochs:
+        weights = args.init_tok2vec or pretrain_tok2vec(
+            args.data, work, None if args.no_vectors else Path(str(overrides["paths.vectors"])),
+            epochs=args.pretrain_epochs,
+            overrides={k: v for k, v in overrides.items() if k.startswith("components.")})
+        overrides["paths.init_tok2vec"] = str(weights)
     spacy_train(CONFIG, work / "output", overrides=overrides)
 
     best = work / "output" / "model-best"

@@ -16,7 +16,7 @@ def enricher() -> Iterator[Enricher]:
 
 
 @pytest.mark.parametrize(("text", "label"), [
-    ("I am so furious right now, they cancelled my flight again and nobody apologized", "anger"),
+    ("I am absolutely furious with this airline, they cancelled my flight again", "anger"),
     ("Best day ever!! Had so much fun at the beach with my friends 😂", "joy"),
     ("Missing my grandma so much today. I cried all night 😢", "sadness"),
 ])

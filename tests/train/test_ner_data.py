@@ -87,3 +87,25 @@ def test_shared_conll_tags_are_all_mapped(shared_data: Path) -> None:
                 doc = to_doc(Vocab(), sent)
                 assert isinstance(doc, Doc)
                 assert all(t.split("-", 1)[-1] in LABEL_MAP for t in sent.tags if t != "O")
+
+
+def test_pretrain_tok2vec_writes_weights_the_trainer_can_load(tmp_path: Path) -> None:
+    import spacy
+    from spacy.util import load_config
+
+    from enrich.train.ner import CONFIG, pretrain_tok2vec
+
+    data = tmp_path / "data"
+    for corpus in ("wnut17", "btc"):
+        (data / "ner" / corpus).mkdir(parents=True)
+        (data / "ner" / corpus / "train.conll").write_text(CONLL * 3, encoding="utf-8")
+    (data / "tweeteval" / "irony").mkdir(parents=True)
+    lines = [f"post number {i} about #Tuesday plans with @friend in Paris" for i in range(40)]
+    (data / "tweeteval" / "irony" / "train_text.txt").write_text("\n".join(lines), encoding="utf-8")
+    weights = pretrain_tok2vec(data, tmp_path / "work", None, epochs=1, overrides={})
+    assert weights.is_file() and weights.stat().st_size > 0
+    config = load_config(CONFIG, overrides={
+        "paths.init_tok2vec": str(weights),
+        "components.tok2vec.model.embed.include_static_vectors": False})
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True)
+    nlp.initialize()  # loads init_tok2vec: fails if the weights do not fit the architecture
