@@ -377,17 +377,28 @@ def pretrain_tok2vec(data: Path, work: Path, vectors: Path | None, *, epochs: in
         for doc in tokenizer.pipe(unlabeled_texts(data), batch_size=1000):
             words = [t.text for t in doc if not t.is_space]
             fh.write(json.dumps({"text": " ".join(words)}, ensure_ascii=False) + "\n")
-    from thinc.api import Config
-
-    base = load_config(CONFIG, interpolate=False)
-    merged = work / "pretrain.cfg"
-    base.merge(Config().from_str(PRETRAIN_CONFIG, interpolate=False)).to_disk(merged)
     settings = {**overrides, "paths.raw_text": str(raw), "pretraining.max_epochs": epochs,
                 "paths.vectors": str(vectors) if vectors else None}
     if vectors is None:
         settings["components.tok2vec.model.embed.include_static_vectors"] = False
-    pretrain(load_config(merged, overrides=settings, interpolate=True), out, silent=False)
+    pretrain(load_config(pretraining_config(work), overrides=settings, interpolate=True), out, silent=False)
     return out / f"model{epochs - 1}.bin"
+
+
+def pretraining_config(work: Path) -> Path:
+    """``ner.cfg`` with the ``[pretraining]`` section filled in, written to ``work``.
+
+    Training from pretrained weights needs this config too: spaCy loads ``init_tok2vec`` only
+    when the config's ``[pretraining]`` section names the component to load it into.
+    """
+    from spacy.util import load_config
+    from thinc.api import Config
+
+    base = load_config(CONFIG, interpolate=False)
+    merged = work / "pretrain.cfg"
+    work.mkdir(parents=True, exist_ok=True)
+    base.merge(Config().from_str(PRETRAIN_CONFIG, interpolate=False)).to_disk(merged)
+    return merged
 
 
 MODEL_VERSION = "1.0.0"
@@ -404,7 +415,7 @@ def finalize(folder: Path) -> None:
     meta_path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     cfg = folder / "config.cfg"
     head, sep, rest = cfg.read_text(encoding="utf-8").partition("[system]")
-    head = re.sub(r"^(train|dev|vectors) = .*$", r"\1 = null", head, flags=re.M)
+    head = re.sub(r"^(train|dev|vectors|init_tok2vec|raw_text) = .*$", r"\1 = null", head, flags=re.M)
     cfg.write_text(head + sep + rest, encoding="utf-8")
 
 
@@ -432,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pretrain-epochs", type=int, default=0,
                         help="pretrain tok2vec on unlabeled tweets for this many epochs first")
     parser.add_argument("--init-tok2vec", type=Path, default=None,
-                        help="reuse pretrained tok2vec weights written by an earlier run")
+                        help="with --pretrain-epochs: reuse weights written by an earlier run")
     parser.add_argument("--calibrate-only", action="store_true",
                         help="only (re)write calibration.json and SHA256SUMS of --out")
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=JSON",
@@ -471,7 +482,8 @@ def main(argv: list[str] | None = None) -> int:
             epochs=args.pretrain_epochs,
             overrides={k: v for k, v in overrides.items() if k.startswith("components.")})
         overrides["paths.init_tok2vec"] = str(weights)
-    spacy_train(CONFIG, work / "output", overrides=overrides)
+    config_path = pretraining_config(work) if args.pretrain_epochs else CONFIG
+    spacy_train(config_path, work / "output", overrides=overrides)
 
     best = work / "output" / "model-best"
     args.out.mkdir(parents=True, exist_ok=True)

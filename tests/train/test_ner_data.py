@@ -93,7 +93,7 @@ def test_pretrain_tok2vec_writes_weights_the_trainer_can_load(tmp_path: Path) ->
     import spacy
     from spacy.util import load_config
 
-    from enrich.train.ner import CONFIG, pretrain_tok2vec
+    from enrich.train.ner import CONFIG, pretrain_tok2vec, pretraining_config
 
     data = tmp_path / "data"
     for corpus in ("wnut17", "btc"):
@@ -104,8 +104,15 @@ def test_pretrain_tok2vec_writes_weights_the_trainer_can_load(tmp_path: Path) ->
     (data / "tweeteval" / "irony" / "train_text.txt").write_text("\n".join(lines), encoding="utf-8")
     weights = pretrain_tok2vec(data, tmp_path / "work", None, epochs=1, overrides={})
     assert weights.is_file() and weights.stat().st_size > 0
-    config = load_config(CONFIG, overrides={
+    # Training loads the weights only through the config carrying [pretraining]: check it does.
+    config = load_config(pretraining_config(tmp_path / "work"), overrides={
         "paths.init_tok2vec": str(weights),
         "components.tok2vec.model.embed.include_static_vectors": False})
     nlp = spacy.util.load_model_from_config(config, auto_fill=True)
-    nlp.initialize()  # loads init_tok2vec: fails if the weights do not fit the architecture
+    nlp.initialize()
+    assert nlp.get_pipe("tok2vec").model.to_bytes() == weights.read_bytes()
+    plain = spacy.util.load_model_from_config(load_config(CONFIG, overrides={
+        "paths.init_tok2vec": str(weights),
+        "components.tok2vec.model.embed.include_static_vectors": False}), auto_fill=True)
+    plain.initialize()
+    assert plain.get_pipe("tok2vec").model.to_bytes() != weights.read_bytes()
