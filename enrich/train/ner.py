@@ -449,6 +449,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=JSON",
                         help="override a config value, e.g. --set training.dropout=0.3")
     args = parser.parse_args(argv)
+    if args.init_tok2vec and not args.pretrain_epochs:
+        parser.error("--init-tok2vec needs --pretrain-epochs (the epochs those weights were pretrained for)")
 
     from spacy.cli.train import train as spacy_train
 
