@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..errors import NotConfigured
 from ..family import Item
 from ..modelstore import model_dir
 from ..post import Post
@@ -38,7 +39,10 @@ def load_head(model: str, family: str) -> LinearHead:
         if head is None:
             head = LinearHead.load(model_dir(model, family))
             _heads[model] = head
-    featurizer(head.params)
+    try:
+        featurizer(head.params)
+    except NotConfigured as exc:  # a table the features read (word vectors) is missing or corrupt
+        raise NotConfigured(family, str(exc.details.get("detail", exc.message))) from exc
     return head
 
 

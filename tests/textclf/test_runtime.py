@@ -69,6 +69,22 @@ def test_checksum_mismatch_disables(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     model_dir("irony", "irony")
 
 
+def test_missing_word_vectors_disable_the_family_asking(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from enrich.textclf.vectors import load_vectors
+
+    shutil.copytree(models_root() / "irony", tmp_path / "irony")  # no tweet-vectors beside it
+    monkeypatch.setenv("ENRICH_MODELS_DIR", str(tmp_path))
+    monkeypatch.setattr(runtime, "_heads", {})
+    monkeypatch.setattr(runtime, "_featurizers", {})
+    load_vectors.cache_clear()
+    with pytest.raises(NotConfigured) as info:
+        runtime.load_head("irony", "irony")
+    assert info.value.details["family"] == "irony"
+    assert "tweet-vectors" in str(info.value.details["detail"])
+    load_vectors.cache_clear()
+
+
 def test_shipped_heads_share_one_featurizer() -> None:
     params = {runtime.load_head(m, "test").params
               for m in ("sentiment-en", "sentiment-xlmt", "emotion", "offensive", "hate", "irony")}
