@@ -352,14 +352,15 @@ learn_rate = 0.001
 """
 
 
-def pretrain_tok2vec(data: Path, work: Path, vectors: Path | None, *, epochs: int,
+def pretrain_tok2vec(data: Path, work: Path, config: Path, vectors: Path | None, *, epochs: int,
                      overrides: dict[str, object]) -> Path:
     """Pretrain the tok2vec layer on unlabeled tweets (spaCy's character objective).
 
     Each token learns to predict the first and last four characters of its neighbours' words
     from context, which gives the small NER corpora a tok2vec that has already seen ~145k
-    tweets. Same architecture as the training config (``overrides`` included); returns the
-    weights file for ``paths.init_tok2vec``.
+    tweets. ``config`` is :func:`pretraining_config`'s, the one training then uses, so the
+    architecture is the same (``overrides`` included); returns the weights file for
+    ``paths.init_tok2vec``.
     """
     import spacy
     from spacy.training.pretrain import pretrain
@@ -381,7 +382,7 @@ def pretrain_tok2vec(data: Path, work: Path, vectors: Path | None, *, epochs: in
                 "paths.vectors": str(vectors) if vectors else None}
     if vectors is None:
         settings["components.tok2vec.model.embed.include_static_vectors"] = False
-    pretrain(load_config(pretraining_config(work), overrides=settings, interpolate=True), out, silent=False)
+    pretrain(load_config(config, overrides=settings, interpolate=True), out, silent=False)
     return out / f"model{epochs - 1}.bin"
 
 
@@ -478,13 +479,14 @@ def main(argv: list[str] | None = None) -> int:
         overrides[key] = json.loads(value)
     if args.max_epochs is not None:
         overrides["training.max_epochs"] = args.max_epochs
+    config_path = pretraining_config(work) if args.pretrain_epochs else CONFIG
     if args.pretrain_epochs:
         weights = args.init_tok2vec or pretrain_tok2vec(
-            args.data, work, None if args.no_vectors else Path(str(overrides["paths.vectors"])),
+            args.data, work, config_path,
+            None if args.no_vectors else Path(str(overrides["paths.vectors"])),
             epochs=args.pretrain_epochs,
             overrides={k: v for k, v in overrides.items() if k.startswith("components.")})
         overrides["paths.init_tok2vec"] = str(weights)
-    config_path = pretraining_config(work) if args.pretrain_epochs else CONFIG
     spacy_train(config_path, work / "output", overrides=overrides)
 
     best = work / "output" / "model-best"

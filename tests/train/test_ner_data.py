@@ -102,10 +102,11 @@ def test_pretrain_tok2vec_writes_weights_the_trainer_can_load(tmp_path: Path) ->
     (data / "tweeteval" / "irony").mkdir(parents=True)
     lines = [f"post number {i} about #Tuesday plans with @friend in Paris" for i in range(40)]
     (data / "tweeteval" / "irony" / "train_text.txt").write_text("\n".join(lines), encoding="utf-8")
-    weights = pretrain_tok2vec(data, tmp_path / "work", None, epochs=1, overrides={})
+    config_path = pretraining_config(tmp_path / "work")
+    weights = pretrain_tok2vec(data, tmp_path / "work", config_path, None, epochs=1, overrides={})
     assert weights.is_file() and weights.stat().st_size > 0
     # Training loads the weights only through the config carrying [pretraining]: check it does.
-    config = load_config(pretraining_config(tmp_path / "work"), overrides={
+    config = load_config(config_path, overrides={
         "paths.init_tok2vec": str(weights),
         "components.tok2vec.model.embed.include_static_vectors": False})
     nlp = spacy.util.load_model_from_config(config, auto_fill=True)
