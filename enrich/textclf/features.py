@@ -90,6 +90,10 @@ class Featurizer:
             n_features=1 << params.char_bits, analyzer="char_wb", lowercase=False,
             ngram_range=params.char_ngrams, alternate_sign=False, norm=None, dtype=np.float32)
         self._word_grams: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._vectors = load_vectors(params.vectors) if params.vectors else None
+        if self._vectors is not None and self._vectors.dim != params.vectors_dim:
+            raise ValueError(f"vectors {params.vectors!r} have {self._vectors.dim} dimensions, "
+                             f"the featurizer expects {params.vectors_dim}")
 
     def analyse(self, texts: Sequence[str]) -> Analysis:
         norms = [normalize(t) for t in texts]
@@ -101,12 +105,8 @@ class Featurizer:
         chars = self._block(self._char_counts([n.chars for n in norms]))
         dense = sp.csr_matrix(dense_features(norms, vader) * self.params.dense_weight)
         blocks = [words, chars, dense]
-        if self.params.vectors:
-            table = load_vectors(self.params.vectors)
-            if table.dim != self.params.vectors_dim:
-                raise ValueError(f"vectors {self.params.vectors!r} have {table.dim} dimensions, "
-                                 f"the featurizer expects {self.params.vectors_dim}")
-            means = table.mean_rows([n.words.split() for n in norms])
+        if self._vectors is not None:
+            means = self._vectors.mean_rows([n.words.split() for n in norms])
             blocks.append(sp.csr_matrix(means * self.params.vectors_weight))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 
