@@ -36,11 +36,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import random
 import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,7 +129,8 @@ def is_mention(word: str) -> bool:
 
 
 def to_doc(vocab: Vocab, sentence: Sentence, *, mask_untagged_mentions: bool = False,
-           mask_capitalized_outside: bool = False, mask_words: frozenset[str] = frozenset()) -> Doc:
+           mask_capitalized_outside: bool = False, mask_words: frozenset[str] = frozenset(),
+           mask_tokens: frozenset[int] = frozenset()) -> Doc:
     """A gold ``Doc`` with project labels; unknown corpus types raise ``KeyError``.
 
     ``mask_untagged_mentions`` (WNUT) marks untagged @mentions *missing*.
@@ -137,6 +139,7 @@ def to_doc(vocab: Vocab, sentence: Sentence, *, mask_untagged_mentions: bool = F
     word does not mean "no entity" in the project's scheme.
     ``mask_words`` (BTC) marks untagged words *missing* whose lower-cased form (without a
     leading ``#``) is in the set: the words of WNUT-17's product and creative-work spans.
+    ``mask_tokens`` marks these token indices *missing* when untagged (see :func:`teacher_masks`).
     """
     doc = Doc(vocab, words=list(sentence.words))
     spans = bio_spans(sentence.tags)
@@ -148,7 +151,7 @@ def to_doc(vocab: Vocab, sentence: Sentence, *, mask_untagged_mentions: bool = F
             continue
         if (mask_untagged_mentions and is_mention(w)) or (
                 mask_capitalized_outside and i > 0 and w[:1].isupper() and w[:1] not in "@#") or (
-                mask_words and w.lower().lstrip("#") in mask_words):
+                mask_words and w.lower().lstrip("#") in mask_words) or i in mask_tokens:
             missing.append(doc[i : i + 1])
     doc.set_ents(ents, missing=missing, default="outside")
     return doc
@@ -184,29 +187,107 @@ def wnut_only_words(sentences: Iterable[Sentence]) -> frozenset[str]:
                      and w not in STOP_WORDS)
 
 
+def span_pool(sentences: Iterable[Sentence]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Entity spans of ``sentences`` by project label: ``(words, corpus_type)`` pairs."""
+    pool: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for sent in sentences:
+        for s, e, kind in bio_spans(sent.tags):
+            if kind in LABEL_MAP and not is_mention(sent.words[s]):
+                pool.setdefault(LABEL_MAP[kind], []).append((sent.words[s:e], kind))
+    return pool
+
+
+def replace_entities(sentence: Sentence, pool: dict[str, list[tuple[tuple[str, ...], str]]],
+                     rng: random.Random) -> Sentence | None:
+    """``sentence`` with each entity span swapped for a random span of the same project label.
+
+    Mention replacement (Dai & Adel, 2020): the context stays, the names change, so a small
+    corpus teaches "what kind of slot holds a name" rather than "these names". @mention spans
+    are kept (their form is the signal). ``None`` when the sentence has nothing to replace.
+    """
+    words: list[str] = []
+    tags: list[str] = []
+    last = 0
+    replaced = False
+    for s, e, kind in bio_spans(sentence.tags):
+        words += sentence.words[last:s]
+        tags += sentence.tags[last:s]
+        choices = pool.get(LABEL_MAP.get(kind, ""), [])
+        if choices and not is_mention(sentence.words[s]):
+            new_words, new_kind = rng.choice(choices)
+            replaced = True
+        else:
+            new_words, new_kind = sentence.words[s:e], kind
+        words += new_words
+        tags += [f"B-{new_kind}"] + [f"I-{new_kind}"] * (len(new_words) - 1)
+        last = e
+    words += sentence.words[last:]
+    tags += sentence.tags[last:]
+    return Sentence(tuple(words), tuple(tags)) if replaced else None
+
+
+def teacher_masks(teacher: Path, sentences: Sequence[Sentence],
+                  labels: frozenset[str] = frozenset({"product", "creative_work"})) -> list[frozenset[int]]:
+    """Per sentence, the tokens a teacher pipeline puts in an entity of ``labels``.
+
+    The teacher is trained on WNUT-17 alone (``--corpora wnut17``), so it knows products and
+    creative works; where it finds one in a BTC sentence, BTC's ``O`` there is not evidence of
+    "no entity" (BTC does not annotate those types), and the student treats it as missing.
+    """
+    import spacy
+
+    nlp = spacy.load(teacher)
+    docs = (Doc(nlp.vocab, words=list(s.words)) for s in sentences)
+    return [frozenset(i for ent in doc.ents if ent.label_ in labels for i in range(ent.start, ent.end))
+            for doc in nlp.pipe(docs, batch_size=256)]
+
+
 def build_docbins(data: Path, work: Path, *, wnut_repeat: int = 2,
                   mask_btc_capitalized: bool = False,
-                  mask_btc_lexicon: bool = False) -> tuple[Path, Path, dict[str, int]]:
-    """Write ``train.spacy`` and ``select.spacy`` (held-out tenth of each train split)."""
+                  mask_btc_lexicon: bool = False, augment: int = 0, seed: int = 0,
+                  corpora: Sequence[str] = tuple(CORPORA),
+                  teacher: Path | None = None) -> tuple[Path, Path, dict[str, int]]:
+    """Write ``train.spacy`` and ``select.spacy`` (held-out tenth of each train split).
+
+    ``augment`` adds that many entity-replaced copies (:func:`replace_entities`) of every
+    training sentence that has an entity; replacements come from the training part only.
+    ``corpora`` restricts training and selection to some corpora (a WNUT-17-only teacher);
+    ``teacher`` masks BTC's ``O`` where that teacher finds a product or creative work.
+    """
     vocab = Vocab()
     lexicon = (wnut_only_words(s for s in load_split(data, "wnut17", "train") if not held_out(s))
                if mask_btc_lexicon else frozenset())
+    splits = {corpus: load_split(data, corpus, "train") for corpus in corpora}
+    masks: dict[Sentence, frozenset[int]] = {}
+    if teacher is not None and "btc" in splits:
+        btc = [s for s in splits["btc"] if not held_out(s)]
+        masks = dict(zip(btc, teacher_masks(teacher, btc), strict=True))
+        counts_masked = sum(len(m) for m in masks.values())
+        print(f"teacher masks {counts_masked} BTC tokens", file=sys.stderr)
+    pool = span_pool(s for sents in splits.values() for s in sents if not held_out(s))
+    rng = random.Random(seed)
     train, select = DocBin(), DocBin()
     counts: dict[str, int] = {}
-    for corpus in CORPORA:
+    for corpus, sentences in splits.items():
         mask = corpus == "wnut17"
         repeat = wnut_repeat if corpus == "wnut17" else 1
-        for sent in load_split(data, corpus, "train"):
+        for sent in sentences:
             if held_out(sent):  # selection documents keep BTC's full annotation
                 select.add(to_doc(vocab, sent, mask_untagged_mentions=mask))
                 counts[f"{corpus}_select"] = counts.get(f"{corpus}_select", 0) + 1
-            else:
-                doc = to_doc(vocab, sent, mask_untagged_mentions=mask,
-                             mask_capitalized_outside=mask_btc_capitalized and corpus == "btc",
-                             mask_words=lexicon if corpus == "btc" else frozenset())
-                for _ in range(repeat):
-                    train.add(doc)
-                counts[f"{corpus}_train"] = counts.get(f"{corpus}_train", 0) + 1
+                continue
+            variants = [sent] * repeat
+            for _ in range(augment):
+                swapped = replace_entities(sent, pool, rng)
+                if swapped is not None:
+                    variants.append(swapped)
+                    counts[f"{corpus}_augmented"] = counts.get(f"{corpus}_augmented", 0) + 1
+            for variant in variants:
+                train.add(to_doc(vocab, variant, mask_untagged_mentions=mask,
+                                 mask_capitalized_outside=mask_btc_capitalized and corpus == "btc",
+                                 mask_words=lexicon if corpus == "btc" else frozenset(),
+                                 mask_tokens=masks.get(sent, frozenset())))
+            counts[f"{corpus}_train"] = counts.get(f"{corpus}_train", 0) + 1
     work.mkdir(parents=True, exist_ok=True)
     train_path, select_path = work / "train.spacy", work / "select.spacy"
     train.to_disk(train_path)
@@ -433,10 +514,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wnut-repeat", type=int, default=2,
                         help="copies of each WNUT-17 sentence (it is the smaller, richer corpus)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--augment", type=int, default=0,
+                        help="entity-replaced copies of each training sentence with an entity")
     parser.add_argument("--btc-mask", action="store_true",
                         help="mark BTC's O on capitalised words missing (it has no products/works)")
     parser.add_argument("--btc-mask-lexicon", action="store_true",
                         help="mark BTC's O missing on words of WNUT-17 product/creative-work spans")
+    parser.add_argument("--corpora", default=",".join(CORPORA),
+                        help="comma-separated corpora to train and select on (default: all)")
+    parser.add_argument("--btc-mask-teacher", type=Path, default=None,
+                        help="a WNUT-17-only pipeline: BTC's O is missing where it finds a product/work")
     parser.add_argument("--no-vectors", action="store_true",
                         help="train without the floret vectors (a smaller, weaker model)")
     parser.add_argument("--vectors", type=Path, default=None,
@@ -450,6 +537,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=JSON",
                         help="override a config value, e.g. --set training.dropout=0.3")
     args = parser.parse_args(argv)
+    unknown = set(args.corpora.split(",")) - set(CORPORA)
+    if unknown:
+        parser.error(f"unknown corpora {sorted(unknown)}; choose from {sorted(CORPORA)}")
     if args.init_tok2vec and not args.pretrain_epochs:
         parser.error("--init-tok2vec needs --pretrain-epochs (the epochs those weights were pretrained for)")
 
@@ -466,7 +556,10 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="ner-tweets-"))
     train_path, select_path, counts = build_docbins(args.data, work, wnut_repeat=args.wnut_repeat,
                                                    mask_btc_capitalized=args.btc_mask,
-                                                   mask_btc_lexicon=args.btc_mask_lexicon)
+                                                   mask_btc_lexicon=args.btc_mask_lexicon,
+                                                   augment=args.augment, seed=args.seed,
+                                                   corpora=[c for c in args.corpora.split(",") if c],
+                                                   teacher=args.btc_mask_teacher)
     print("sentences:", counts, file=sys.stderr)
     overrides: dict[str, object] = {"paths.train": str(train_path), "paths.dev": str(select_path),
                                     "system.seed": args.seed}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
+from typing import Any
 
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -15,6 +17,9 @@ from enrich.train.ner import (
     held_out,
     is_mention,
     read_conll,
+    replace_entities,
+    span_pool,
+    teacher_masks,
     to_doc,
     wnut_only_words,
 )
@@ -62,6 +67,38 @@ def test_wnut_only_words_mask_btc_outside_tokens() -> None:
     btc = Sentence(("Zorblax", "phone", "by", "Kim", "#starquest"), ("B-ORG", "O", "O", "B-PER", "O"))
     doc = to_doc(Vocab(), btc, mask_words=words)
     assert [t.ent_iob_ for t in doc] == ["B", "", "O", "B", ""]  # tagged spans keep their label
+
+
+def test_replace_entities_swaps_spans_of_the_same_label() -> None:
+    pool = span_pool([Sentence(("met", "Ana", "Lima", "in", "Oslo", "@bo"),
+                               ("O", "B-PER", "I-PER", "O", "B-LOC", "B-PER")),
+                      Sentence(("Acme", "rocks"), ("B-corporation", "O"))])
+    assert pool == {"person": [(("Ana", "Lima"), "PER")], "location": [(("Oslo",), "LOC")],
+                    "organization": [(("Acme",), "corporation")]}  # the @mention is not pooled
+    sent = Sentence(("@kim", "says", "Bob", "left", "Paris", "for", "The", "Band", "!"),
+                    ("B-PER", "O", "B-person", "O", "B-location", "O", "B-group", "I-group", "O"))
+    out = replace_entities(sent, pool, random.Random(0))
+    assert out == Sentence(
+        ("@kim", "says", "Ana", "Lima", "left", "Oslo", "for", "Acme", "!"),
+        ("B-PER", "O", "B-PER", "I-PER", "O", "B-LOC", "O", "B-corporation", "O"))
+    assert replace_entities(Sentence(("@kim", "hi"), ("B-PER", "O")), pool, random.Random(0)) is None
+    assert replace_entities(Sentence(("no", "names"), ("O", "O")), pool, random.Random(0)) is None
+
+
+def test_teacher_masks_mark_btc_outside_tokens_missing(tmp_path: Path) -> None:
+    import spacy
+
+    teacher = spacy.blank("en")
+    ruler: Any = teacher.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "product", "pattern": [{"LOWER": "zorblax"}, {"LOWER": "phone"}]},
+                        {"label": "person", "pattern": "Kim"}])
+    teacher.to_disk(tmp_path / "teacher")
+    sents = [Sentence(("Kim", "got", "a", "Zorblax", "phone"), ("B-PER", "O", "O", "O", "O")),
+             Sentence(("nothing", "here"), ("O", "O"))]
+    masks = teacher_masks(tmp_path / "teacher", sents)
+    assert masks == [frozenset({3, 4}), frozenset()]  # person is not a BTC blind spot
+    doc = to_doc(Vocab(), sents[0], mask_tokens=masks[0])
+    assert [t.ent_iob_ for t in doc] == ["B", "O", "O", "", ""]
 
 
 def test_held_out_is_stable() -> None:
