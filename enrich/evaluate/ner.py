@@ -111,7 +111,7 @@ def evaluate(data: Path, models: Sequence[str], *, numpy_gemm: bool = True,
     (what model selection may look at) instead of the dev splits (the reported figures)."""
     import spacy
 
-    from ..families.entities.models import TWEETS_MAP, load_pipeline
+    from ..families.entities.models import load_pipeline
     from ..train.ner import selection_split
 
     held = selection_split(data) if split == "select" else {}
@@ -119,7 +119,8 @@ def evaluate(data: Path, models: Sequence[str], *, numpy_gemm: bool = True,
     predictions: dict[str, dict[str, list[set[TokenSpan]]]] = {}
     for model in models:
         if Path(model).is_dir():  # a candidate pipeline folder, e.g. a training checkpoint
-            nlp, label_map, name = spacy.load(model), TWEETS_MAP, model
+            nlp = spacy.load(model)
+            label_map, name = folder_label_map(nlp), model
         else:
             nlp, label_map, name = load_pipeline(model, numpy_gemm=numpy_gemm)
         results[model] = {"model": name, "split": split}
@@ -147,6 +148,15 @@ def evaluate(data: Path, models: Sequence[str], *, numpy_gemm: bool = True,
                 "first": results[first]["model"], "delta": round(diff.delta, 4),
                 "interval": [round(diff.low, 4), round(diff.high, 4)]}
     return results
+
+
+def folder_label_map(nlp: Language) -> dict[str, str]:
+    """Label map of a candidate pipeline: project labels, or OntoNotes ones (``enrich.train.ner_sm``)."""
+    from ..families.entities.models import ONTONOTES_MAP, TWEETS_MAP
+
+    ner: Any = nlp.get_pipe("ner")
+    labels = set(ner.labels)
+    return TWEETS_MAP if labels <= set(TWEETS_MAP) else ONTONOTES_MAP
 
 
 def typed_f1(labels: frozenset[str]) -> Callable[[Sequence[set[TokenSpan]], Sequence[set[TokenSpan]]], float]:
