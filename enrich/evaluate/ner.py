@@ -117,6 +117,7 @@ def evaluate(data: Path, models: Sequence[str], *, numpy_gemm: bool = True,
     held = selection_split(data) if split == "select" else {}
     results: dict[str, Any] = {}
     predictions: dict[str, dict[str, list[set[TokenSpan]]]] = {}
+    golds_by_corpus: dict[str, list[set[TokenSpan]]] = {}
     for model in models:
         if Path(model).is_dir():  # a candidate pipeline folder, e.g. a training checkpoint
             nlp = spacy.load(model)
@@ -129,7 +130,7 @@ def evaluate(data: Path, models: Sequence[str], *, numpy_gemm: bool = True,
             t0 = time.perf_counter()
             preds = list(predict(nlp, label_map, sents))
             secs = time.perf_counter() - t0
-            golds = [gold_spans(s) for s in sents]
+            golds = golds_by_corpus.setdefault(corpus, [gold_spans(s) for s in sents])
             res = score(golds, preds, labels)
             res["typed_f1_interval"] = [round(v, 4) for v in
                                         bootstrap_interval(typed_f1(labels), golds, preds)]
@@ -137,11 +138,10 @@ def evaluate(data: Path, models: Sequence[str], *, numpy_gemm: bool = True,
             res["sentences"] = len(sents)
             res["sentences_per_second"] = round(len(sents) / secs, 1)
             results[model][corpus] = res
-    first, *others = models
+    first, others = (models[0], models[1:]) if models else ("", [])
     for model in others:
         for corpus, labels in CORPUS_LABELS.items():
-            sents = held[corpus] if split == "select" else load_split(data, corpus, "dev")
-            diff = paired_bootstrap(typed_f1(labels), [gold_spans(s) for s in sents],
+            diff = paired_bootstrap(typed_f1(labels), golds_by_corpus[corpus],
                                     predictions[first][corpus], predictions[model][corpus])
             # the first model's typed F1 minus this model's
             results[model][corpus]["first_minus_this"] = {

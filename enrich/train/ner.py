@@ -286,7 +286,9 @@ def build_docbins(data: Path, work: Path, *, wnut_repeat: int = 2,
                 train.add(to_doc(vocab, variant, mask_untagged_mentions=mask,
                                  mask_capitalized_outside=mask_btc_capitalized and corpus == "btc",
                                  mask_words=lexicon if corpus == "btc" else frozenset(),
-                                 mask_tokens=masks.get(sent, frozenset())))
+                                 # token indices of the original sentence only
+                                 mask_tokens=masks.get(sent, frozenset())
+                                 if corpus == "btc" and variant is sent else frozenset()))
             counts[f"{corpus}_train"] = counts.get(f"{corpus}_train", 0) + 1
     work.mkdir(parents=True, exist_ok=True)
     train_path, select_path = work / "train.spacy", work / "select.spacy"
