@@ -349,6 +349,20 @@ def unlabeled_texts(data: Path) -> Iterator[str]:
             yield " ".join(sent.words)
 
 
+def unlabeled_tokens(data: Path) -> Iterator[list[str]]:
+    """:func:`unlabeled_texts` split by the family's tweet tokenizer (space tokens dropped), so
+    vectors and pretraining see the same tokens as the model does at run time."""
+    import spacy
+
+    from ..families.entities.tokenizer import tweet_tokenizer
+
+    nlp = spacy.blank("en")
+    tweet_tokenizer(nlp)
+    tokenizer: Any = nlp.tokenizer
+    for doc in tokenizer.pipe(unlabeled_texts(data), batch_size=1000):
+        yield [t.text for t in doc if not t.is_space]
+
+
 def build_vectors(data: Path, work: Path, *, dim: int = 64, bucket: int = 20000, epochs: int = 5,
                   threads: int = 2) -> Path:
     """Train floret (subword-hashed fastText) vectors on unlabeled tweets; a spaCy vectors folder.
@@ -362,17 +376,12 @@ def build_vectors(data: Path, work: Path, *, dim: int = 64, bucket: int = 20000,
     import spacy
     from spacy.training.initialize import convert_vectors
 
-    from ..families.entities.tokenizer import tweet_tokenizer
-
     work.mkdir(parents=True, exist_ok=True)
-    nlp = spacy.blank("en")
-    tweet_tokenizer(nlp)
     corpus = work / "unlabeled.txt"
     n = 0
     with corpus.open("w", encoding="utf-8") as fh:
-        tokenizer: Any = nlp.tokenizer
-        for doc in tokenizer.pipe(unlabeled_texts(data), batch_size=1000):
-            fh.write(" ".join(t.lower_ for t in doc if not t.is_space) + "\n")
+        for words in unlabeled_tokens(data):
+            fh.write(" ".join(w.lower() for w in words) + "\n")
             n += 1
     print(f"vectors: {n} unlabeled texts", file=sys.stderr)
     model = floret.train_unsupervised(str(corpus), model="cbow", mode="floret", hashCount=2,
@@ -445,21 +454,14 @@ def pretrain_tok2vec(data: Path, work: Path, config: Path, vectors: Path | None,
     architecture is the same (``overrides`` included); returns the weights file for
     ``paths.init_tok2vec``.
     """
-    import spacy
     from spacy.training.pretrain import pretrain
     from spacy.util import load_config
-
-    from ..families.entities.tokenizer import tweet_tokenizer
 
     out = work / "pretrain"
     out.mkdir(parents=True, exist_ok=True)
     raw = work / "pretrain.jsonl"
-    nlp = spacy.blank("en")
-    tweet_tokenizer(nlp)
-    tokenizer: Any = nlp.tokenizer
     with raw.open("w", encoding="utf-8") as fh:
-        for doc in tokenizer.pipe(unlabeled_texts(data), batch_size=1000):
-            words = [t.text for t in doc if not t.is_space]
+        for words in unlabeled_tokens(data):
             fh.write(json.dumps({"text": " ".join(words)}, ensure_ascii=False) + "\n")
     settings = {**overrides, "paths.raw_text": str(raw), "pretraining.max_epochs": epochs,
                 "paths.vectors": str(vectors) if vectors else None}
@@ -539,7 +541,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=JSON",
                         help="override a config value, e.g. --set training.dropout=0.3")
     args = parser.parse_args(argv)
-    unknown = set(args.corpora.split(",")) - set(CORPORA)
+    corpora = [c for c in args.corpora.split(",") if c]
+    unknown = set(corpora) - set(CORPORA)
     if unknown:
         parser.error(f"unknown corpora {sorted(unknown)}; choose from {sorted(CORPORA)}")
     if args.init_tok2vec and not args.pretrain_epochs:
@@ -560,7 +563,7 @@ def main(argv: list[str] | None = None) -> int:
                                                    mask_btc_capitalized=args.btc_mask,
                                                    mask_btc_lexicon=args.btc_mask_lexicon,
                                                    augment=args.augment, seed=args.seed,
-                                                   corpora=[c for c in args.corpora.split(",") if c],
+                                                   corpora=corpora,
                                                    teacher=args.btc_mask_teacher)
     print("sentences:", counts, file=sys.stderr)
     overrides: dict[str, object] = {"paths.train": str(train_path), "paths.dev": str(select_path),
