@@ -80,7 +80,7 @@ def score(golds: Iterable[set[TokenSpan]], preds: Iterable[set[TokenSpan]],
             counts[1] += len(p)
             counts[2] += len(g)
     return {"typed": prf(tp, n_pred, n_gold), "untyped": prf(tp_u, n_pred, n_gold),
-            "gold": n_gold, "predicted": n_pred,
+            "gold": n_gold, "predicted": n_pred, "correct": tp,
             "per_label": {lab: {**prf(*c), "gold": c[2]} for lab, c in per.items()}}
 
 

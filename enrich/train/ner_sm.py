@@ -79,7 +79,7 @@ def selection_score(nlp: Language, held: dict[str, Any]) -> tuple[float, dict[st
         res = score((gold_spans(s) for s in sents), list(predict(nlp, ONTONOTES_MAP, sents)),
                     CORPUS_LABELS[corpus])
         per[corpus] = res["typed"]["f"]
-        tp += round(res["typed"]["p"] * res["predicted"])
+        tp += res["correct"]
         n_pred += res["predicted"]
         n_gold += res["gold"]
     p = tp / n_pred if n_pred else 0.0

@@ -113,6 +113,7 @@ def test_score_typed_and_untyped() -> None:
     pred = [{(0, 1, "organization"), (2, 4, "location"), (5, 6, "event")}]
     res = score(gold, pred, frozenset({"person", "organization", "location"}))
     assert res["typed"] == {"p": 0.5, "r": 0.5, "f": 0.5}
+    assert (res["correct"], res["predicted"], res["gold"]) == (1, 2, 2)
     assert res["untyped"] == {"p": 1.0, "r": 1.0, "f": 1.0}  # event is not scored
     assert res["per_label"]["location"]["f"] == 1.0
 
