@@ -40,12 +40,7 @@ def paired_bootstrap(metric: Metric[G, P], gold: Sequence[G], a: Sequence[P], b:
     An item is whatever the metric scores one of: a label (classification) or a sentence's set
     of entity spans (NER, where the metric pools spans over the resampled sentences).
     """
-    n = len(gold)
-    if not (n == len(a) == len(b)) or n == 0:
-        raise ValueError(f"need equally long, non-empty predictions (gold {n}, a {len(a)}, b {len(b)})")
-    if resamples < 1 or not 0 < confidence < 1:
-        raise ValueError("resamples must be >= 1 and confidence in (0, 1)")
-    scores = _resampled(metric, gold, [a, b], resamples, seed)
+    scores = _resampled(metric, gold, [a, b], resamples, confidence, seed)
     deltas = scores[:, 0] - scores[:, 1]
     low, high = _percentiles(deltas, confidence)
     return PairedDifference(delta=metric(gold, a) - metric(gold, b), low=low, high=high,
@@ -56,17 +51,18 @@ def bootstrap_interval(metric: Metric[G, P], gold: Sequence[G], pred: Sequence[P
                        resamples: int = 1000, confidence: float = 0.95,
                        seed: int = 0) -> tuple[float, float]:
     """Percentile interval of one system's ``metric(gold, pred)`` over resamples of the items."""
-    if len(gold) != len(pred) or not gold:
-        raise ValueError(f"need equally long, non-empty predictions (gold {len(gold)}, pred {len(pred)})")
-    if resamples < 1 or not 0 < confidence < 1:
-        raise ValueError("resamples must be >= 1 and confidence in (0, 1)")
-    return _percentiles(_resampled(metric, gold, [pred], resamples, seed)[:, 0], confidence)
+    return _percentiles(_resampled(metric, gold, [pred], resamples, confidence, seed)[:, 0], confidence)
 
 
 def _resampled(metric: Metric[G, P], gold: Sequence[G], systems: Sequence[Sequence[P]],
-               resamples: int, seed: int) -> np.ndarray:
+               resamples: int, confidence: float, seed: int) -> np.ndarray:
     """``scores[r, k]``: system k's metric on resample r (the same resamples for every system)."""
     n = len(gold)
+    if n == 0 or any(len(system) != n for system in systems):
+        raise ValueError(f"need equally long, non-empty predictions (gold {n}, "
+                         f"systems {[len(system) for system in systems]})")
+    if resamples < 1 or not 0 < confidence < 1:
+        raise ValueError("resamples must be >= 1 and confidence in (0, 1)")
     rng = np.random.default_rng(seed)
     scores = np.empty((resamples, len(systems)))
     for r in range(resamples):
