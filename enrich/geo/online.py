@@ -7,9 +7,11 @@ the network. Online geocoding is therefore a separate, asynchronous pre-pass:
 
 It reads the posts, keeps the profile location strings the gazetteer leaves ``unknown`` or
 ``low_confidence``, and geocodes each distinct string once through geopy's Nominatim geocoder
-on the aiohttp adapter, spaced by geopy's ``AsyncRateLimiter`` (Nominatim's usage policy: at
-most one request a second and an identifying User-Agent; point ``--domain`` at your own
-Nominatim for more). Answers and misses go to a SQLite cache; the family reads that cache
+on the aiohttp adapter, with retries by geopy's ``AsyncRateLimiter`` (Nominatim's usage
+policy: at most one request a second and an identifying User-Agent; point ``--domain`` at your
+own Nominatim for more). The delay runs from the *end* of one request to the start of the next,
+so the server sees requests at least ``--min-delay`` apart even when one was slow to connect.
+Answers and misses go to a SQLite cache; the family reads that cache
 (``ENRICH_LOCATION_GEOCODER_CACHE=geocode.sqlite``) when the gazetteer fails, and reports such
 places with ``source: geocoder``. Off by default: it sends profile strings to a third party.
 """
@@ -163,9 +165,23 @@ async def geocode_strings(
         timeout=request_timeout,
         adapter_factory=AioHTTPAdapter,
     ) as geocoder:
+        last_end: float | None = None
+
+        async def spaced(*args: Any, **kwargs: Any) -> Any:
+            # geopy's limiter spaces request *starts*; a request slow to connect can then reach
+            # the server just before the next one. Spacing from the previous request's end
+            # bounds the gap between arrivals, which is what the usage policy counts.
+            nonlocal last_end
+            if last_end is not None:
+                await asyncio.sleep(max(0.0, last_end + min_delay_seconds - time.monotonic()))
+            try:
+                return await geocoder.geocode(*args, **kwargs)
+            finally:
+                last_end = time.monotonic()
+
         geocode = AsyncRateLimiter(
-            geocoder.geocode,
-            min_delay_seconds=min_delay_seconds,
+            spaced,
+            min_delay_seconds=0.0,
             max_retries=max_retries,
             error_wait_seconds=max(error_wait_seconds, min_delay_seconds),
             swallow_exceptions=True,
