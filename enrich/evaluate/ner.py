@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..train.ner import LABEL_MAP, Sentence, bio_spans, is_mention, load_split
+from ..train.ner import LABEL_MAP, Sentence, bio_spans, entity_key, is_mention, load_split
 from .stats import bootstrap_interval, paired_bootstrap
 
 if TYPE_CHECKING:
@@ -53,6 +53,21 @@ def predict(nlp: Language, label_map: Mapping[str, str], sentences: Sequence[Sen
     docs = (Doc(nlp.vocab, words=list(s.words)) for s in sentences)
     for doc in nlp.pipe(docs, batch_size=batch_size):
         yield {(e.start, e.end, label_map[e.label_]) for e in doc.ents if e.label_ in label_map}
+
+
+def novel_only(sentences: Sequence[Sentence], golds: Sequence[set[TokenSpan]],
+               preds: Sequence[set[TokenSpan]], known: frozenset[str]
+               ) -> tuple[list[set[TokenSpan]], list[set[TokenSpan]]]:
+    """Gold and predicted spans restricted to *novel* entities: gold entities whose lower-cased
+    text is not in ``known`` (the entity strings of the training sentences) are taken out, and so
+    are predictions overlapping them, so neither a found nor a missed known entity counts."""
+    out_g: list[set[TokenSpan]] = []
+    out_p: list[set[TokenSpan]] = []
+    for sent, gold, pred in zip(sentences, golds, preds, strict=True):
+        seen = [g for g in gold if entity_key(sent.words[g[0]:g[1]]) in known]
+        out_g.append({g for g in gold if g not in seen})
+        out_p.append({p for p in pred if not any(p[0] < k[1] and k[0] < p[1] for k in seen)})
+    return out_g, out_p
 
 
 def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
@@ -106,31 +121,39 @@ def calibration_outcomes(nlp: Language, label_map: Mapping[str, str], sentences:
 
 
 def evaluate(data: Path, models: Sequence[str], *, numpy_gemm: bool = True,
-             split: str = "dev") -> dict[str, Any]:
+             split: str = "dev", novel: bool = False) -> dict[str, Any]:
     """Scores of each model; ``split="select"`` scores the held-out tenth of the train splits
-    (what model selection may look at) instead of the dev splits (the reported figures)."""
+    (what model selection may look at) instead of the dev splits (the reported figures).
+    ``novel`` scores only entities absent from the training sentences (see ``novel_only``)."""
     import spacy
 
     from ..families.entities.models import load_pipeline
-    from ..train.ner import selection_split
+    from ..train.ner import selection_split, training_entity_keys
 
     held = selection_split(data) if split == "select" else {}
+    known = training_entity_keys(data) if novel else frozenset()
+    split_name = f"{split} novel" if novel else split
     results: dict[str, Any] = {}
     predictions: dict[str, dict[str, list[set[TokenSpan]]]] = {}
     golds_by_corpus: dict[str, list[set[TokenSpan]]] = {}
     for model in models:
         if Path(model).is_dir():  # a candidate pipeline folder, e.g. a training checkpoint
+            from ..families.entities import lexicon  # noqa: F401  (factory of --lexicon pipelines)
+
             nlp = spacy.load(model)
             label_map, name = folder_label_map(nlp), model
         else:
             nlp, label_map, name = load_pipeline(model, numpy_gemm=numpy_gemm)
-        results[model] = {"model": name, "split": split}
+        results[model] = {"model": name, "split": split_name}
         for corpus, labels in CORPUS_LABELS.items():
             sents = held[corpus] if split == "select" else load_split(data, corpus, "dev")
             t0 = time.perf_counter()
             preds = list(predict(nlp, label_map, sents))
             secs = time.perf_counter() - t0
             golds = golds_by_corpus.setdefault(corpus, [gold_spans(s) for s in sents])
+            if novel:
+                novel_golds, preds = novel_only(sents, [gold_spans(s) for s in sents], preds, known)
+                golds = golds_by_corpus[corpus] = novel_golds
             res = score(golds, preds, labels)
             res["typed_f1_interval"] = [round(v, 4) for v in
                                         bootstrap_interval(typed_f1(labels), golds, preds)]
@@ -202,11 +225,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated: tweets, en_core_web_sm, or pipeline folders")
     parser.add_argument("--split", choices=("dev", "select"), default="dev",
                         help="dev splits (reported) or the held-out tenth of train (model selection)")
+    parser.add_argument("--novel", action="store_true",
+                        help="score only entities whose text is absent from the training sentences")
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown tables")
     parser.add_argument("--blis", action="store_true", help="use thinc's BLIS gemm (default: numpy)")
     args = parser.parse_args(argv)
     results = evaluate(args.data, [m.strip() for m in args.models.split(",") if m.strip()],
-                       numpy_gemm=not args.blis, split=args.split)
+                       numpy_gemm=not args.blis, split=args.split, novel=args.novel)
     sys.stdout.write(json.dumps(results, indent=2) if args.json else markdown(results))
     sys.stdout.write("\n")
     return 0

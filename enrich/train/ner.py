@@ -297,6 +297,19 @@ def build_docbins(data: Path, work: Path, *, wnut_repeat: int = 2,
     return train_path, select_path, counts
 
 
+def entity_key(words: Sequence[str]) -> str:
+    """How entity texts are compared across sentences: words joined by a space, lower case."""
+    return " ".join(words).lower()
+
+
+def training_entity_keys(data: Path) -> frozenset[str]:
+    """``entity_key`` of every entity in the training part (not the selection tenth) of the
+    train splits: what a model trained on them has seen."""
+    return frozenset(entity_key(s.words[a:b]) for corpus in CORPORA
+                     for s in load_split(data, corpus, "train") if not held_out(s)
+                     for a, b, _ in bio_spans(s.tags))
+
+
 def selection_split(data: Path) -> dict[str, list[Sentence]]:
     """The held-out tenth of each train split (model selection and confidence calibration)."""
     return {corpus: [s for s in load_split(data, corpus, "train") if held_out(s)] for corpus in CORPORA}
@@ -487,6 +500,24 @@ def pretraining_config(work: Path) -> Path:
     return merged
 
 
+def lexicon_config(base_config: Path, work: Path, data: Path) -> Path:
+    """``base_config`` with the gazetteer feature (:mod:`enrich.families.entities.lexicon`),
+    its phrases built from the project's gazetteer and the shared data's first names."""
+    from spacy.util import load_config
+
+    from ..families.entities.lexicon import add_to_config, build_phrases
+    from ..modelstore import model_dir
+
+    work.mkdir(parents=True, exist_ok=True)
+    phrases = build_phrases(model_dir("gazetteer", "location"),
+                            data / "names" / "ssa_baby_names" / "ssa_names_aggregated_1880_2020.csv")
+    phrases_path = work / "lexicon.json"
+    phrases_path.write_text(json.dumps(phrases, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    merged = work / "lexicon.cfg"
+    add_to_config(load_config(base_config, interpolate=False), phrases_path).to_disk(merged)
+    return merged
+
+
 MODEL_VERSION = "1.0.0"
 
 
@@ -502,6 +533,8 @@ def finalize(folder: Path) -> None:
     cfg = folder / "config.cfg"
     head, sep, rest = cfg.read_text(encoding="utf-8").partition("[system]")
     head = re.sub(r"^(train|dev|vectors|init_tok2vec|raw_text) = .*$", r"\1 = null", head, flags=re.M)
+    # the lexicon's phrases file is read once, at training; the pipeline folder has a copy
+    rest = re.sub(r"^(\[initialize\.components\.lexicon\]\npath) = .*$", r"\1 = null", rest, flags=re.M)
     cfg.write_text(head + sep + rest, encoding="utf-8")
 
 
@@ -536,6 +569,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="pretrain tok2vec on unlabeled tweets for this many epochs first")
     parser.add_argument("--init-tok2vec", type=Path, default=None,
                         help="with --pretrain-epochs: reuse weights written by an earlier run")
+    parser.add_argument("--lexicon", action="store_true",
+                        help="add the gazetteer feature (known places and first names) to the model")
     parser.add_argument("--calibrate-only", action="store_true",
                         help="only (re)write calibration.json and SHA256SUMS of --out")
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=JSON",
@@ -547,6 +582,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown corpora {sorted(unknown)}; choose from {sorted(CORPORA)}")
     if args.init_tok2vec and not args.pretrain_epochs:
         parser.error("--init-tok2vec needs --pretrain-epochs (the epochs those weights were pretrained for)")
+    if args.lexicon and args.pretrain_epochs:
+        parser.error("--lexicon cannot be combined with --pretrain-epochs (pretraining texts lack its tags)")
 
     from spacy.cli.train import train as spacy_train
 
@@ -578,6 +615,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.max_epochs is not None:
         overrides["training.max_epochs"] = args.max_epochs
     config_path = pretraining_config(work) if args.pretrain_epochs else CONFIG
+    if args.lexicon:
+        config_path = lexicon_config(config_path, work, args.data)
     if args.pretrain_epochs:
         weights = args.init_tok2vec or pretrain_tok2vec(
             args.data, work, config_path,
@@ -589,13 +628,15 @@ def main(argv: list[str] | None = None) -> int:
 
     best = work / "output" / "model-best"
     args.out.mkdir(parents=True, exist_ok=True)
-    for name in ("config.cfg", "meta.json", "tokenizer", "vocab", "tok2vec", "ner"):
+    for name in ("config.cfg", "meta.json", "tokenizer", "vocab", "lexicon", "tok2vec", "ner"):
         target = args.out / name
         if target.is_dir():
             shutil.rmtree(target)
         elif target.exists():
             target.unlink()
         src = best / name
+        if not src.exists():  # lexicon: only in pipelines trained with --lexicon
+            continue
         if src.is_dir():
             shutil.copytree(src, target)
         else:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from enrich.evaluate.ner import CORPUS_LABELS, markdown, score, typed_f1
+from enrich.evaluate.ner import CORPUS_LABELS, markdown, novel_only, score, typed_f1
+from enrich.train.ner import Sentence
 
 
 def _result(name: str, f: float, diff: dict[str, Any] | None) -> dict[str, Any]:
@@ -29,3 +30,16 @@ def test_markdown_shows_intervals_and_the_comparison() -> None:
     assert "| a | wnut17 dev | 0.384 | 0.384 | 0.384 [0.354, 0.414] |" in text
     assert "| a − b | btc dev | +0.085 [+0.044, +0.120] |" in text
     assert "comparison" not in markdown({"a": _result("a", 0.384, None)})
+
+
+def test_novel_only_drops_known_entities_and_predictions_touching_them() -> None:
+    sent = Sentence(words=("Taylor", "Swift", "met", "Zorblax", "in", "Paris"),
+                    tags=("B-person", "I-person", "O", "B-person", "O", "B-location"))
+    gold = {(0, 2, "person"), (3, 4, "person"), (5, 6, "location")}
+    pred = {(1, 2, "person"), (3, 4, "person"), (2, 3, "location"), (5, 6, "location")}
+    golds, preds = novel_only([sent], [gold], [pred], frozenset({"taylor swift", "paris"}))
+    assert golds == [{(3, 4, "person")}]
+    # the partial "Swift" and the right "Paris" touch known entities: neither counts;
+    # "met" as a location is a false positive on novel ground and stays
+    assert preds == [{(3, 4, "person"), (2, 3, "location")}]
+    assert score(golds, preds, CORPUS_LABELS["wnut17"])["typed"] == {"p": 0.5, "r": 1.0, "f": 0.6667}

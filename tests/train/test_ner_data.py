@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 from typing import Any
@@ -11,16 +12,20 @@ from spacy.vocab import Vocab
 
 from enrich.evaluate.ner import gold_spans, score
 from enrich.train.ner import (
+    CONFIG,
     LABEL_MAP,
     Sentence,
     bio_spans,
+    entity_key,
     held_out,
     is_mention,
+    lexicon_config,
     read_conll,
     replace_entities,
     span_pool,
     teacher_masks,
     to_doc,
+    training_entity_keys,
     wnut_only_words,
 )
 
@@ -155,3 +160,36 @@ def test_pretrain_tok2vec_writes_weights_the_trainer_can_load(tmp_path: Path) ->
         "components.tok2vec.model.embed.include_static_vectors": False}), auto_fill=True)
     plain.initialize()
     assert plain.get_pipe("tok2vec").model.to_bytes() != weights.read_bytes()
+
+
+def _fake_data(root: Path) -> Path:
+    """A shared-data folder with one training file per corpus and the names table."""
+    for corpus in ("wnut17", "btc"):
+        folder = root / "ner" / corpus
+        folder.mkdir(parents=True)
+        (folder / "train.conll").write_text(CONLL, encoding="utf-8")
+    names = root / "names" / "ssa_baby_names"
+    names.mkdir(parents=True)
+    (names / "ssa_names_aggregated_1880_2020.csv").write_text(
+        "name,female_count,male_count,total,p_female\nZorbina,5000,100,5100,0.98\n", encoding="utf-8")
+    return root
+
+
+def test_training_entity_keys_leave_out_the_selection_tenth(tmp_path: Path) -> None:
+    data = _fake_data(tmp_path / "data")
+    keys = training_entity_keys(data)
+    expected = {entity_key(s.words[a:b]) for s in read_conll(data / "ner" / "btc" / "train.conll")
+                if not held_out(s) for a, b, _ in bio_spans(s.tags)}
+    assert keys == expected
+    assert entity_key(("New", "York")) == "new york"
+
+
+def test_lexicon_config_builds_phrases_and_the_pipeline(tmp_path: Path) -> None:
+    from spacy.util import load_config
+
+    data = _fake_data(tmp_path / "data")
+    path = lexicon_config(CONFIG, tmp_path / "work", data)
+    cfg = load_config(path, interpolate=False)
+    assert cfg["nlp"]["pipeline"] == ["lexicon", "tok2vec", "ner"]
+    phrases = json.loads((tmp_path / "work" / "lexicon.json").read_text(encoding="utf-8"))
+    assert phrases["zorbina"] == 2 and phrases["london"] & 1
