@@ -150,10 +150,10 @@ def evaluate(data: Path, models: Sequence[str], *, numpy_gemm: bool = True,
             t0 = time.perf_counter()
             preds = list(predict(nlp, label_map, sents))
             secs = time.perf_counter() - t0
-            golds = golds_by_corpus.setdefault(corpus, [gold_spans(s) for s in sents])
+            golds = [gold_spans(s) for s in sents]
             if novel:
-                novel_golds, preds = novel_only(sents, [gold_spans(s) for s in sents], preds, known)
-                golds = golds_by_corpus[corpus] = novel_golds
+                golds, preds = novel_only(sents, golds, preds, known)
+            golds_by_corpus[corpus] = golds  # the same for every model (the paired comparison)
             res = score(golds, preds, labels)
             res["typed_f1_interval"] = [round(v, 4) for v in
                                         bootstrap_interval(typed_f1(labels), golds, preds)]

@@ -50,7 +50,8 @@ class NerLexicon:
         self._tags = [tag_value(m) for m in range(1 << len(CLASSES))]
 
     def set_phrases(self, phrases: Mapping[str, int]) -> None:
-        clean = {fold(k): int(v) for k, v in phrases.items() if fold(k) and 0 < int(v) < 1 << len(CLASSES)}
+        folded = ((fold(k), int(v)) for k, v in phrases.items())
+        clean = {k: v for k, v in folded if k and 0 < v < 1 << len(CLASSES)}
         self.phrases = clean
         prefixes: set[str] = set()
         for key in clean:
