@@ -161,6 +161,7 @@ def evaluate(data: Path, models: Sequence[str], *, numpy_gemm: bool = True,
             res["sentences"] = len(sents)
             res["sentences_per_second"] = round(len(sents) / secs, 1)
             results[model][corpus] = res
+        results[model]["pooled"] = pooled(results[model])
     first, others = (models[0], models[1:]) if models else ("", [])
     for model in others:
         for corpus, labels in CORPUS_LABELS.items():
@@ -171,6 +172,11 @@ def evaluate(data: Path, models: Sequence[str], *, numpy_gemm: bool = True,
                 "first": results[first]["model"], "delta": round(diff.delta, 4),
                 "interval": [round(diff.low, 4), round(diff.high, 4)]}
     return results
+
+
+def pooled(result: Mapping[str, Any]) -> dict[str, float]:
+    """Typed P/R/F1 over the entities of both corpora together (each scored on its own labels)."""
+    return prf(*(sum(int(result[c][k]) for c in CORPUS_LABELS) for k in ("correct", "predicted", "gold")))
 
 
 def folder_label_map(nlp: Language) -> dict[str, str]:
@@ -207,6 +213,11 @@ def markdown(results: Mapping[str, Any]) -> str:
             cells = [f"{per[lab]['f']:.3f}" if lab in per else "n/a"
                      for lab in sorted(CORPUS_LABELS["wnut17"])]
             lines.append(f"| {res['model']} | {corpus} {res['split']} | " + " | ".join(cells) + " |")
+    if all("pooled" in res for res in results.values()):
+        lines += ["", "| model | split | pooled typed P | pooled typed R | pooled typed F1 |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {res['model']} | {res['split']} | {res['pooled']['p']:.3f} | {res['pooled']['r']:.3f} "
+                  f"| {res['pooled']['f']:.3f} |" for res in results.values()]
     diffs = [(res, corpus) for res in results.values() for corpus in CORPUS_LABELS
              if "first_minus_this" in res[corpus]]
     if diffs:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from enrich.evaluate.ner import CORPUS_LABELS, markdown, novel_only, score, typed_f1
+from enrich.evaluate.ner import CORPUS_LABELS, markdown, novel_only, pooled, score, typed_f1
 from enrich.train.ner import Sentence
 
 
@@ -43,3 +43,11 @@ def test_novel_only_drops_known_entities_and_predictions_touching_them() -> None
     # "met" as a location is a false positive on novel ground and stays
     assert preds == [{(3, 4, "person"), (2, 3, "location")}]
     assert score(golds, preds, CORPUS_LABELS["wnut17"])["typed"] == {"p": 0.5, "r": 1.0, "f": 0.6667}
+
+
+def test_pooled_adds_the_counts_of_both_corpora() -> None:
+    result = {"wnut17": {"correct": 2, "predicted": 4, "gold": 8},
+              "btc": {"correct": 6, "predicted": 8, "gold": 8}}
+    assert pooled(result) == {"p": 0.6667, "r": 0.5, "f": 0.5714}
+    text = markdown({"a": {**_result("a", 0.5, None), "pooled": {"p": 0.6667, "r": 0.5, "f": 0.5714}}})
+    assert "| a | dev | 0.667 | 0.500 | 0.571 |" in text
