@@ -436,6 +436,18 @@ class ProfileResult:
     coordinates: tuple[float, float] | None = None  # (lat, lon) written in the string
 
 
+def _separated_name(resolver: Resolver, text: str) -> bool:
+    """Whether ``text`` starts with a gazetteer name that has a separator inside, followed by a
+    comma or one more word ("Loyola/Notre Dame, MD", "Allston/Brighton MA")."""
+    head = text.split(",", 1)[0].strip()
+    words = head.split()
+    for candidate in (head, " ".join(words[:-1])):
+        pieces = [p for p in _SEPARATORS.split(candidate) if p and p.strip()]
+        if len(pieces) > 1 and resolver.gaz.lookup(candidate):
+            return True
+    return False
+
+
 def parse_profile(resolver: Resolver, text: str | None, priors: Priors | None) -> ProfileResult:
     """Read a profile location string into zero or more places, with a status saying why."""
     if not text or not text.strip():
@@ -454,8 +466,9 @@ def parse_profile(resolver: Resolver, text: str | None, priors: Priors | None) -
     if folded in _NOT_PLACE_PHRASES:
         return ProfileResult("not_a_place", [])
     places: list[Resolution] = []
-    # A name with a separator inside ("Trinidad and Tobago") is one place, not two.
-    if resolver.gaz.lookup(cleaned):
+    # A name with a separator inside ("Trinidad and Tobago", "Allston/Brighton, MA") is one
+    # place, not two.
+    if resolver.gaz.lookup(cleaned) or _separated_name(resolver, cleaned):
         places = resolver.segment(cleaned, priors)
     else:
         for seg in _SEPARATORS.split(cleaned):

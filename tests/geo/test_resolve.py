@@ -60,3 +60,16 @@ def test_time_zone_flips_a_nicknamed_country(resolver: Resolver) -> None:
     plain = parse_profile(resolver, "Georgia", None).places[0]
     tbilisi = parse_profile(resolver, "Georgia", resolver.priors("Tbilisi", None, ())).places[0]
     assert (gaz.country_code(plain.row), gaz.country_code(tbilisi.row)) == ("US", "GE")
+
+
+@pytest.mark.parametrize("text", ["Loyola/Notre Dame, MD", "Loyola/Notre Dame MD", "LOYOLA/NOTRE DAME,MD",
+                                  "Allston/Brighton, MA"])
+def test_a_name_with_a_slash_inside_stays_one_place(resolver: Resolver, text: str) -> None:
+    # found by the property test above: "Loyola/Notre Dame, MD" came out as Loyola, California
+    top = parse_profile(resolver, text, None).places[0].row
+    assert resolver.gaz.country_code(top) == "US" and resolver.gaz.admin1_code(top) == text[-2:].upper()
+
+
+@pytest.mark.parametrize("text", ["London / NYC", "London / NYC, USA", "Boston/Cambridge MA"])
+def test_two_places_joined_by_a_slash_stay_two(resolver: Resolver, text: str) -> None:
+    assert len(parse_profile(resolver, text, None).places) == 2
