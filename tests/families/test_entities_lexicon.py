@@ -49,6 +49,8 @@ def test_component_writes_tags(lexicon: NerLexicon) -> None:
     nlp = spacy.blank("en")
     doc = lexicon(nlp("Jessica loves New York"))
     assert [t.tag_ for t in doc] == ["LEX_PER", "", "LEX_LOC", "LEX_LOC"]
+    doc[1].tag_ = "VBZ"  # a tag from elsewhere is replaced, not kept
+    assert [t.tag_ for t in lexicon(doc)] == ["LEX_PER", "", "LEX_LOC", "LEX_LOC"]
 
 
 @settings(max_examples=200, deadline=None)

@@ -46,6 +46,7 @@ class NerLexicon:
         self.name = name
         self.phrases: dict[str, int] = {}
         self._prefixes: frozenset[str] = frozenset()
+        self._starts: frozenset[str] = frozenset()  # first words of phrases: most tokens stop here
         self._max_words = 1
         self._tags = [tag_value(m) for m in range(1 << len(CLASSES))]
 
@@ -59,15 +60,16 @@ class NerLexicon:
             for n in range(1, len(words)):
                 prefixes.add(" ".join(words[:n]))
         self._prefixes = frozenset(prefixes)
+        self._starts = frozenset(k.split(" ", 1)[0] for k in clean)
         self._max_words = max((k.count(" ") + 1 for k in clean), default=1)
 
     def masks(self, words: Iterable[str]) -> list[int]:
         """The class bitmask of each word: the union over the known phrases covering it."""
         folded = [fold(w) for w in words]
         out = [0] * len(folded)
-        phrases, prefixes = self.phrases, self._prefixes
+        phrases, prefixes, starts = self.phrases, self._prefixes, self._starts
         for i, first in enumerate(folded):
-            if not first or " " in first:  # a token that folds to several words matches nothing
+            if first not in starts:  # also a token that folds to several words, or to nothing
                 continue
             key = first
             for j in range(i, min(len(folded), i + self._max_words)):
@@ -87,7 +89,8 @@ class NerLexicon:
     def __call__(self, doc: Doc) -> Doc:
         tags = self._tags
         for token, mask in zip(doc, self.masks(t.text for t in doc), strict=True):
-            token.tag_ = tags[mask]
+            if mask or token.tag:  # new docs have no tag: most tokens need no write
+                token.tag_ = tags[mask]
         return doc
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None,
