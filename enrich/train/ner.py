@@ -568,7 +568,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="train without the floret vectors (a smaller, weaker model)")
     parser.add_argument("--vectors", type=Path, default=None,
                         help="reuse the vectors of a spaCy folder: WORK/vectors of an earlier run, or "
-                             "models/ner-tweets for the shipped model's exact vectors")
+                             "a copy of models/ner-tweets for the shipped model's exact vectors")
     parser.add_argument("--pretrain-epochs", type=int, default=0,
                         help="pretrain tok2vec on unlabeled tweets for this many epochs first")
     parser.add_argument("--init-tok2vec", type=Path, default=None,
