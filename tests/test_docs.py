@@ -73,3 +73,16 @@ def test_model_cards_and_checksums(folder) -> None:  # type: ignore[no-untyped-d
         if line.strip():
             digest, name = re.split(r"\s+", line.strip(), maxsplit=1)
             assert sha256_file(folder / name) == digest, f"{folder.name}/{name} does not match SHA256SUMS"
+
+
+@pytest.mark.parametrize("folder", MODEL_DIRS, ids=lambda p: p.name)
+def test_digests_quoted_in_cards_are_current(folder) -> None:  # type: ignore[no-untyped-def]
+    sums: dict[str, str] = {}
+    for line in (folder / "SHA256SUMS").read_text().splitlines():
+        if line.strip():
+            digest, name = re.split(r"\s+", line.strip(), maxsplit=1)
+            sums[name] = digest
+    card = (folder / "CARD.md").read_text(encoding="utf-8")
+    quoted = re.findall(r"\|\s*`([^`]+)`\s*\|\s*`([0-9a-f]{64})`\s*\|", card)
+    for name, digest in quoted:
+        assert sums.get(name) == digest, f"{folder.name}/CARD.md quotes a stale sha256 for {name}"
