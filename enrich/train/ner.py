@@ -325,7 +325,6 @@ def write_calibration(folder: Path, data: Path) -> dict[str, Any]:
     import spacy
 
     from ..evaluate.ner import calibration_outcomes
-    from ..families.entities import lexicon  # noqa: F401  (the pipeline's gazetteer-feature factory)
     from ..families.entities.confidence import build_table
     from ..families.entities.models import ONTONOTES_MAP, TWEETS_MAP, load_pipeline
 

@@ -121,3 +121,18 @@ def test_a_trained_pipeline_saves_and_loads_its_lexicon(tmp_path: Path) -> None:
     assert again.pipe_names == ["lexicon", "tok2vec", "ner"]
     assert [t.tag_ for t in again("Jessica visited York")] == ["LEX_PER", "", "LEX_LOC"]
     assert FACTORY in again.factory_names
+
+
+def test_spacy_finds_the_factory_through_the_entry_point(tmp_path: Path) -> None:
+    """A fresh interpreter that never imports enrich loads a pipeline with the lexicon."""
+    import subprocess
+    import sys
+
+    nlp = spacy.blank("en")
+    lex = nlp.add_pipe(FACTORY, name="lexicon")
+    lex.set_phrases(PHRASES)
+    nlp.to_disk(tmp_path / "p")
+    code = "import spacy, sys; nlp = spacy.load(sys.argv[1]); print([t.tag_ for t in nlp('Jessica in York')])"
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "p")], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "['LEX_PER', '', 'LEX_LOC']"

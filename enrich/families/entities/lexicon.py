@@ -8,6 +8,9 @@ pipeline has no tagger) as ``LEX_LOC``, ``LEX_PER`` or ``LEX_LOC_PER``, and the 
 ``MultiHashEmbed`` reads ``TAG`` as one more hashed attribute, so the model learns how far to
 trust it. Matching is on folded text (lower case, no accents), longest phrase first.
 
+The factory is registered with spaCy through the package's ``spacy_factories`` entry point
+(pyproject.toml), so ``spacy.load`` finds it without this module being imported first.
+
 The phrase list is data of the trained pipeline: built by ``enrich.train.ner --lexicon`` and
 saved in the pipeline folder (``lexicon/phrases.json``), so it is covered by the folder's
 checksums like every other weight.

@@ -138,8 +138,6 @@ def load_pipeline(model: str, family: str = "entities", *,
     import spacy
 
     if model == "tweets":
-        from . import lexicon  # noqa: F401  (registers the pipeline's gazetteer-feature factory)
-
         folder = model_dir(TWEETS_MODEL, family)
         try:
             nlp = spacy.load(folder)
