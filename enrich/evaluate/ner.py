@@ -130,27 +130,27 @@ def evaluate(data: Path, models: Sequence[str], *, numpy_gemm: bool = True,
     from ..families.entities.models import load_pipeline
     from ..train.ner import selection_split, training_entity_keys
 
-    held = selection_split(data) if split == "select" else {}
+    sentences = (selection_split(data) if split == "select"
+                 else {corpus: load_split(data, corpus, "dev") for corpus in CORPUS_LABELS})
     known = training_entity_keys(data) if novel else frozenset()
+    plain_golds = {corpus: [gold_spans(s) for s in sents] for corpus, sents in sentences.items()}
     split_name = f"{split} novel" if novel else split
     results: dict[str, Any] = {}
     predictions: dict[str, dict[str, list[set[TokenSpan]]]] = {}
     golds_by_corpus: dict[str, list[set[TokenSpan]]] = {}
     for model in models:
         if Path(model).is_dir():  # a candidate pipeline folder, e.g. a training checkpoint
-            from ..families.entities import lexicon  # noqa: F401  (factory of --lexicon pipelines)
-
             nlp = spacy.load(model)
             label_map, name = folder_label_map(nlp), model
         else:
             nlp, label_map, name = load_pipeline(model, numpy_gemm=numpy_gemm)
         results[model] = {"model": name, "split": split_name}
         for corpus, labels in CORPUS_LABELS.items():
-            sents = held[corpus] if split == "select" else load_split(data, corpus, "dev")
+            sents = sentences[corpus]
             t0 = time.perf_counter()
             preds = list(predict(nlp, label_map, sents))
             secs = time.perf_counter() - t0
-            golds = [gold_spans(s) for s in sents]
+            golds = plain_golds[corpus]
             if novel:
                 golds, preds = novel_only(sents, golds, preds, known)
             golds_by_corpus[corpus] = golds  # the same for every model (the paired comparison)

@@ -70,21 +70,12 @@ def to_example(nlp: Language, doc: Doc, *, lower: bool = False) -> Example:
 
 def selection_score(nlp: Language, held: dict[str, Any]) -> tuple[float, dict[str, float]]:
     """Typed F1 pooled over the selection tenth of both corpora, and per corpus."""
-    from ..evaluate.ner import CORPUS_LABELS, gold_spans, predict, score
+    from ..evaluate.ner import CORPUS_LABELS, gold_spans, pooled, predict, score
     from ..families.entities.models import ONTONOTES_MAP
 
-    tp = n_pred = n_gold = 0
-    per: dict[str, float] = {}
-    for corpus, sents in held.items():
-        res = score((gold_spans(s) for s in sents), list(predict(nlp, ONTONOTES_MAP, sents)),
-                    CORPUS_LABELS[corpus])
-        per[corpus] = res["typed"]["f"]
-        tp += res["correct"]
-        n_pred += res["predicted"]
-        n_gold += res["gold"]
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    return (2 * p * r / (p + r) if p + r else 0.0), per
+    results = {corpus: score((gold_spans(s) for s in sents), list(predict(nlp, ONTONOTES_MAP, sents)),
+                             CORPUS_LABELS[corpus]) for corpus, sents in held.items()}
+    return pooled(results)["f"], {corpus: res["typed"]["f"] for corpus, res in results.items()}
 
 
 def finetune(nlp: Language, docs: Sequence[Doc], held: dict[str, Any], out: Path, *,
