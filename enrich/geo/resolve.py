@@ -386,6 +386,9 @@ class Resolver:
                 qual_rows = self._qualifier_rows(tail) if head_rows else []
                 if head_rows and qual_rows:
                     inside = [r for r in head_rows if any(gaz.contains(q, r) for q in qual_rows)]
+                    if _US_STATE_CODE.match(tail):
+                        # "Esperance WA": two letters are a US state first, as after a comma.
+                        inside = [r for r in inside if gaz.country_code(r) == "US"] or inside
                     if inside:
                         return self.rank(inside, priors, text, base=0.95, key=fold(head))
         return self._scan(part, priors)

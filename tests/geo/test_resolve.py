@@ -73,3 +73,15 @@ def test_a_name_with_a_slash_inside_stays_one_place(resolver: Resolver, text: st
 @pytest.mark.parametrize("text", ["London / NYC", "London / NYC, USA", "Boston/Cambridge MA"])
 def test_two_places_joined_by_a_slash_stay_two(resolver: Resolver, text: str) -> None:
     assert len(parse_profile(resolver, text, None).places) == 2
+
+
+@pytest.mark.parametrize(("text", "country", "admin1"), [
+    ("Esperance WA", "US", "WA"), ("Esperance, WA", "US", "WA"), ("esperance wa", "US", "WA"),
+    ("Perth WA", "AU", None), ("Esperance, Western Australia", "AU", None)])
+def test_two_letters_after_a_town_are_a_us_state_first(resolver: Resolver, text: str, country: str,
+                                                       admin1: str | None) -> None:
+    # found by the property test above: "Esperance WA" came out as Western Australia's Esperance
+    # although "Esperance, WA" (with a comma) was already read as Washington's
+    top = parse_profile(resolver, text, None).places[0].row
+    assert resolver.gaz.country_code(top) == country
+    assert admin1 is None or resolver.gaz.admin1_code(top) == admin1
