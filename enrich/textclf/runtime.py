@@ -27,6 +27,7 @@ MULTILINGUAL_MODEL = "sentiment-xlmt"
 # Languages the multilingual sentiment model was trained on, besides English.
 XLMT_LANGUAGES = frozenset({"ar", "de", "es", "fr", "hi", "it", "pt"})
 
+_LANGUAGE_MEMO_MAX = 16_384
 _heads: dict[str, LinearHead] = {}
 _featurizers: dict[FeaturizerParams, Featurizer] = {}
 _lock = threading.Lock()
@@ -86,6 +87,8 @@ class _BatchCache:
         if hit is not None and hit[0] is item.post:
             return hit[1]
         found = language_of(item)
+        if len(memo) >= _LANGUAGE_MEMO_MAX:  # a family that never analyses (entities) must not grow it
+            memo.clear()
         memo[id(item.post)] = (item.post, found)
         return found
 

@@ -111,7 +111,44 @@ def test_summary_counts_labels_and_salient(family: EntitiesFamily) -> None:
 def test_empty_and_entity_free_text(family: EntitiesFamily) -> None:
     for text in ("", "   ", "lol ok 😂"):
         out = _one(family, text)
-        assert out == {"items": [], "count": 0, "counts": {}, "by_label": {}, "salient": None}
+        assert out == {"items": [], "count": 0, "counts": {}, "by_label": {}, "salient": None,
+                       "abstain_reason": None}
+
+
+_FRENCH = "Bonne journée à tous, on se retrouve demain avec @marie_l pour parler de $AAPL #Lyon"
+
+
+def test_other_languages_get_mentions_and_cashtags_only(family: EntitiesFamily) -> None:
+    english, french, declared = _run(
+        family, Post(text="Bonne journee to all of you from Barack Obama in Chicago @marie_l #Lyon"),
+        Post(text=_FRENCH), Post(text="Barack Obama in Chicago with @marie_l", lang="fr"))
+    assert english["abstain_reason"] is None
+    assert {"Barack Obama", "Chicago"} <= set(_by_text(english))
+    for out in (french, declared):
+        assert out["abstain_reason"] == "unsupported_language"
+        assert {e["source"] for e in out["items"]} <= {"mention", "cashtag"}
+    items = _by_text(french)
+    assert set(items) == {"@marie_l", "$AAPL"}
+    assert items["@marie_l"]["label"] == "other"
+    assert items["$AAPL"]["label"] == "organization"
+    assert _FRENCH[items["@marie_l"]["start"]:items["@marie_l"]["end"]] == "@marie_l"
+
+
+def test_the_language_family_decides_when_it_ran(family: EntitiesFamily) -> None:
+    # A post the language family read as English is modelled whatever the platform declared.
+    item = Item(Post(text="Barack Obama in Chicago", lang="fr"))
+    item.out["language"] = {"language": "en", "reliable": True}
+    (out,) = family.enrich_batch([item])
+    assert out["abstain_reason"] is None and "Barack Obama" in _by_text(out)
+
+
+def test_english_only_can_be_switched_off() -> None:
+    fam = EntitiesFamily({"english_only": False})
+    fam.setup()
+    (out,) = fam.enrich_batch([Item(Post(text="Barack Obama à Chicago avec nous", lang="fr"))])
+    fam.close()
+    assert out["abstain_reason"] is None
+    assert "Barack Obama" in _by_text(out)
 
 
 def test_en_core_web_sm_is_selectable() -> None:

@@ -27,6 +27,7 @@ from pydantic_settings import SettingsConfigDict
 from ...attributes import Attribute as A
 from ...family import Family, FamilySettings, Item
 from ...registry import register
+from ...textclf.runtime import route
 from . import confidence as conf
 from .hashtags import load as load_segmenter
 from .hashtags import phrase, segment
@@ -56,6 +57,11 @@ class EntitiesSettings(FamilySettings):
                                description="characters either side of an entity read for its sentiment")
     min_confidence: float = Field(0.0, ge=0.0, le=1.0,
                                   description="drop model entities calibrated below this precision")
+    english_only: bool = Field(
+        True, description="run the NER model and hashtag typing only on posts in English (or with "
+        "too few letters to tell); other languages get @mentions and $cashtags only, with "
+        "abstain_reason. False runs the English model on every post, at a much lower precision "
+        "on other languages (docs/accuracy.md)")
 
 
 @register
@@ -66,10 +72,12 @@ class EntitiesFamily(Family):
                "#hashtags that name an entity (segmented into words) and $cashtags (tickers). "
                "Each carries character offsets into `post.text`, a normalized form, its source, a "
                "calibrated confidence and the VADER sentiment of its sentence (cut to 100 "
-               "characters either side).")
+               "characters either side). The model reads English posts only (setting "
+               "english_only): other languages list their @mentions and $cashtags, with a reason.")
     method = "model"
     version = "1"
     order = 300
+    uses = ("language.language",)  # detected language when it ran (else declared, else own)
     Settings = EntitiesSettings
     provides = (
         A("entities.items[].text", "string", "The entity as written in the post text.", nullable=False),
@@ -103,6 +111,10 @@ class EntitiesFamily(Family):
         A("entities.salient.normalized", "string", "Normalized form of the most salient entity."),
         A("entities.salient.index", "integer", "Index of the most salient entity in entities.items.",
           minimum=0),
+        A("entities.abstain_reason", "string",
+          "Why the NER model was not applied: the post is not in English (setting english_only). "
+          "Such a post lists only its @mentions (label other) and $cashtags. Null when it was applied.",
+          enum=("unsupported_language",)),
     )
 
     def setup(self) -> None:
@@ -131,10 +143,18 @@ class EntitiesFamily(Family):
         s = self.settings
         assert isinstance(s, EntitiesSettings)
         texts = [item.post.text or "" for item in items]
-        docs = list(self._nlp.pipe(texts, batch_size=s.batch_size))
+        if s.english_only:
+            reasons = [route(item, multilingual=False).abstain_reason for item in items]
+        else:
+            reasons = [None] * len(items)
+        modelled = [i for i, r in enumerate(reasons) if r is None]
+        read = dict(zip(modelled, self._nlp.pipe([texts[i] for i in modelled], batch_size=s.batch_size),
+                        strict=True))
         if s.hashtags:
-            self._type_hashtags(texts, docs)
-        return [self._entities(item, text, doc) for item, text, doc in zip(items, texts, docs, strict=True)]
+            self._type_hashtags([texts[i] for i in modelled], list(read.values()))
+        # A post the model does not read is still tokenized, for its mentions and cashtags.
+        return [self._entities(item, text, read[i] if i in read else self._nlp.make_doc(text), reasons[i])
+                for i, (item, text) in enumerate(zip(items, texts, strict=True))]
 
     def _confidence(self, label: str, text: str, n_tokens: int) -> float | None:
         return conf.lookup(self._calibration, label, text, n_tokens)
@@ -162,9 +182,10 @@ class EntitiesFamily(Family):
             else:
                 self._hashtag_types[tag] = None
 
-    def _entities(self, item: Item, text: str, doc: Doc) -> dict[str, Any]:
+    def _entities(self, item: Item, text: str, doc: Doc, abstain_reason: str | None) -> dict[str, Any]:
         """The family's value for one post; ``text`` is the post text ``doc`` was made from
-        (spaCy keeps it exactly, so token and entity character offsets index it)."""
+        (spaCy keeps it exactly, so token and entity character offsets index it). A post the
+        model did not read (``abstain_reason``) has a tokenized ``doc`` without entities."""
         s = self.settings
         assert isinstance(s, EntitiesSettings)
         tagged = {(e.start, e.end): e for e in doc.ents if e.label_ in self._labels}
@@ -192,7 +213,8 @@ class EntitiesFamily(Family):
             else:
                 if label is not None:
                     score = self._confidence(label, t, 1)
-                elif s.hashtags and (typed := self._hashtag_types.get(t)) is not None:
+                elif (s.hashtags and abstain_reason is None
+                      and (typed := self._hashtag_types.get(t)) is not None):
                     label, score = typed
                 else:
                     continue
@@ -213,7 +235,7 @@ class EntitiesFamily(Family):
         for entry in found:
             entry["sentiment"] = self._context_sentiment(text, entry["start"], entry["end"], bounds,
                                                          windows)
-        return _summary(found)
+        return {**_summary(found), "abstain_reason": abstain_reason}
 
     def _context_sentiment(self, text: str, start: int, end: int, bounds: Sequence[int],
                            seen: dict[tuple[int, int], float]) -> float:
