@@ -79,6 +79,35 @@ def profanity_agreement(root: Path, n: int) -> str:
             f"in common); {t_lib / len(texts) * 1e3:.1f} ms vs {t_ours / len(texts) * 1e6:.0f} µs a post")
 
 
+def emotion_lexicon_agreement(root: Path) -> str:
+    """How the Empath emotion counts line up with the TweetEval emotion labels on validation.
+
+    A post is *covered* when it has a word in at least one of the four categories named like
+    the labels (anger, joy, optimism, sadness); its lexicon reading is the category with the
+    most words when one leads alone. Nothing is fitted: this only describes the counts."""
+    from ..textclf import emotion_lexicon
+    from ..textclf.normalize import normalize
+
+    val = data.tweeteval(root, "emotion", "val")
+    labels = ("anger", "joy", "optimism", "sadness")
+    idx = [emotion_lexicon.CATEGORIES.index(lab) for lab in labels]
+    covered = unique = right = 0
+    for text, gold in zip(val.texts, val.labels, strict=True):
+        counts = [emotion_lexicon.count(normalize(text))[0][i] for i in idx]
+        top = max(counts)
+        if top == 0:
+            continue
+        covered += 1
+        if counts.count(top) == 1:
+            unique += 1
+            right += labels[counts.index(top)] == gold
+    majority = max(val.labels.count(lab) for lab in labels) / len(val)
+    return (f"emotion lexicon (Empath) on tweeteval/emotion val ({len(val)} posts): a word in one of "
+            f"the four label categories in {covered} ({covered / len(val):.1%}); one category leads in "
+            f"{unique}, and it is the gold label in {right} ({right / max(unique, 1):.1%}; the "
+            f"majority label's share of all posts is {majority:.1%})")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m enrich.evaluate.textclf", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -87,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline", action="store_true", help="also train and score the plain TF-IDF LR")
     ap.add_argument("--profanity", type=int, default=0, metavar="N",
                     help="also compare profanity matching with better-profanity on N posts")
+    ap.add_argument("--emotion-lexicon", action="store_true",
+                    help="also describe how the Empath emotion counts agree with the emotion labels")
     args = ap.parse_args(argv)
     rows = ["| task | validation split | n | metric | shipped model | plain TF-IDF LR "
             "| shipped − plain [95% CI] | VADER alone |",
@@ -120,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{note}")
     if args.profanity:
         print("\n" + profanity_agreement(args.data, args.profanity))
+    if args.emotion_lexicon:
+        print("\n" + emotion_lexicon_agreement(args.data))
     return 0
 
 

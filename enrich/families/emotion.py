@@ -12,7 +12,7 @@ from ..attributes import Attribute as A
 from ..errors import NotConfigured
 from ..family import Family, FamilySettings, Item
 from ..registry import register
-from ..textclf import runtime
+from ..textclf import emotion_lexicon, runtime
 
 MODEL = "emotion"
 LABELS = ("anger", "joy", "optimism", "sadness")
@@ -33,9 +33,9 @@ class EmotionFamily(Family):
         "emotion classes, from SemEval 2018 task 1), with the four probabilities. A linear "
         "classifier over the same tweet-normalized hashed n-grams and VADER scores as sentiment; "
         "English only (other languages abstain with a reason). The classes have no 'none': a "
-        "post with no emotion still gets the closest one, so read the confidence. No emotion "
-        "lexicon counts: the NRC lexicon's licence is research-only and no properly licensed one "
-        "is on PyPI.")
+        "post with no emotion still gets the closest one, so read the confidence. Also counts "
+        "of the post's words in the emotion categories of the Empath lexicon (MIT): descriptive "
+        "counts, not a prediction.")
     method = "model"
     version = "1"
     order = 310
@@ -49,10 +49,22 @@ class EmotionFamily(Family):
         A("emotion.confidence", "probability", "Probability of the chosen label."),
         A("emotion.abstain_reason", "string", "Why no emotion was given.",
           enum=("unsupported_language", "low_confidence")),
+        *(A(f"emotion.lexicon.{cat}", "integer",
+            f"Words of the post in Empath's {cat.replace('_', ' ')} category (its own word list: "
+            "see docs/accuracy.md for what it holds and how well it agrees with the labels). "
+            "English posts only; null otherwise.", minimum=0)
+          for cat in emotion_lexicon.CATEGORIES),
+        A("emotion.lexicon.words", "integer",
+          "Words read for the lexicon counts (hashtags also as their words): the denominator for "
+          "rates.", minimum=0),
     )
 
     def setup(self) -> None:
         self._head = runtime.load_head(MODEL, self.name)
+        try:
+            emotion_lexicon.index()
+        except (ImportError, LookupError) as exc:
+            raise NotConfigured(self.name, f"the Empath emotion lexicon is unusable: {exc}") from exc
         if self._head.labels != LABELS:
             raise NotConfigured(self.name, f"unexpected emotion labels {self._head.labels}")
 
@@ -60,12 +72,15 @@ class EmotionFamily(Family):
         return f"{MODEL}@{self._head.meta.get('version', '?')}"
 
     def enrich_batch(self, items: Sequence[Item]) -> list[dict[str, Any]]:
-        routes, probs, _, _ = runtime.predict_english(items, [self._head])
+        routes, probs, analysis, rows = runtime.predict_english(items, [self._head])
         out = []
-        for r, p in zip(routes, probs, strict=True):
+        for r, p, row_i in zip(routes, probs, rows, strict=True):
             value: dict[str, Any] = {"label": None, "probabilities": None, "confidence": None,
-                                     "abstain_reason": r.abstain_reason}
+                                     "abstain_reason": r.abstain_reason, "lexicon": None}
             if p is not None:
+                counts, words = emotion_lexicon.count(analysis.normalized[row_i])
+                value["lexicon"] = {**dict(zip(emotion_lexicon.CATEGORIES, counts, strict=True)),
+                                    "words": words}
                 row = p[0]
                 best = int(row.argmax())
                 value["probabilities"] = {lab: round(float(v), 4) for lab, v in zip(LABELS, row, strict=True)}

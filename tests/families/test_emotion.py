@@ -32,3 +32,21 @@ def test_other_languages_abstain(enricher: Enricher) -> None:
     e = enricher.enrich({"text": text})["enrichment"]["emotion"]
     assert e["label"] is None and e["probabilities"] is None
     assert e["abstain_reason"] == "unsupported_language"
+    assert e["lexicon"] is None
+
+
+def test_lexicon_counts_words_of_empath_categories(enricher: Enricher) -> None:
+    text = "So scared tonight, furious and sad. Delightful surprise though #DelightfulSurprise"
+    lex = enricher.enrich({"text": text})["enrichment"]["emotion"]["lexicon"]
+    assert lex["fear"] == 1  # scared
+    assert lex["anger"] == 1  # furious
+    assert lex["sadness"] == 1  # sad
+    assert lex["surprise"] == 2  # the word and the hashtag's word
+    assert lex["words"] == 11  # nine words and the hashtag as its two words (not as itself)
+    assert all(isinstance(v, int) and v >= 0 for v in lex.values())
+
+
+def test_lexicon_reads_elongated_and_negated_words(enricher: Enricher) -> None:
+    plain, long, negated = (enricher.enrich({"text": t})["enrichment"]["emotion"]["lexicon"]
+                            for t in ("I feel sad", "I feel saaaaad", "I do not feel sad"))
+    assert plain["sadness"] == long["sadness"] == negated["sadness"] == 1
