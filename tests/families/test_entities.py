@@ -131,6 +131,7 @@ def test_other_languages_get_mentions_and_cashtags_only(family: EntitiesFamily) 
     assert set(items) == {"@marie_l", "$AAPL"}
     assert items["@marie_l"]["label"] == "other"
     assert items["$AAPL"]["label"] == "organization"
+    assert all(e["sentiment"] is None for e in items.values())  # VADER is English
     assert _FRENCH[items["@marie_l"]["start"]:items["@marie_l"]["end"]] == "@marie_l"
 
 

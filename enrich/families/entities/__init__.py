@@ -98,7 +98,8 @@ class EntitiesFamily(Family):
           "(a rule, not a prediction) and when no calibration is available."),
         A("entities.items[].sentiment", "number",
           "VADER compound sentiment of the entity's context: its sentence, cut to "
-          "context_chars (default 100) either side, widened to whole words.",
+          "context_chars (default 100) either side, widened to whole words. Null on posts the "
+          "model does not read (abstain_reason): VADER's lexicon is English.",
           minimum=-1, maximum=1),
         A("entities.items[].display_name", "string",
           "Display name of a mentioned account, from the post's own mention entities."),
@@ -233,8 +234,9 @@ class EntitiesFamily(Family):
         windows: dict[tuple[int, int], float] = {}
         bounds = _sentence_bounds(text) if found else []
         for entry in found:
-            entry["sentiment"] = self._context_sentiment(text, entry["start"], entry["end"], bounds,
-                                                         windows)
+            # VADER's lexicon is English: other languages get no context sentiment.
+            entry["sentiment"] = None if abstain_reason else self._context_sentiment(
+                text, entry["start"], entry["end"], bounds, windows)
         return {**_summary(found), "abstain_reason": abstain_reason}
 
     def _context_sentiment(self, text: str, start: int, end: int, bounds: Sequence[int],
