@@ -361,20 +361,23 @@ class Resolver:
                 out.append(one)
         return out
 
+    def _us_state(self, part: str) -> list[int]:
+        """A US state when ``part`` is its two-letter code: "WA" alone is Washington, not the
+        town of Wa in Ghana (the gazetteer has towns named Il, Me, Mo, Or, Wa, Ål)."""
+        code = part.strip()
+        if not _US_STATE_CODE.match(code) or fold(code) in _NICKNAME_KEYS:  # "LA" is Los Angeles
+            return []
+        gaz = self.gaz
+        return [r for r in gaz.lookup_code(code) if gaz.kind[r] == ADMIN1 and gaz.country_code(r) == "US"]
+
     def _single(self, part: str, priors: Priors | None) -> Resolution | None:
         gaz = self.gaz
-        rows = gaz.lookup(part)
+        rows = self._us_state(part) or gaz.lookup(part)
         written = part
         if not rows:
             # "Living in Chicago", "Dallas area": the name without the words around it.
             part = _unfill(part)
-            rows = gaz.lookup(part)
-        if not rows and _US_STATE_CODE.match(part.strip()):
-            rows = [
-                r
-                for r in gaz.lookup_code(part.strip())
-                if gaz.kind[r] == ADMIN1 and gaz.country_code(r) == "US"
-            ]
+            rows = self._us_state(part) or gaz.lookup(part)
         if rows:
             return self.rank(rows, priors, part, base=0.95, key=fold(part))
         # "Austin TX", "Brooklyn NY", "Toronto Canada": a name followed by a qualifier.

@@ -85,3 +85,18 @@ def test_two_letters_after_a_town_are_a_us_state_first(resolver: Resolver, text:
     top = parse_profile(resolver, text, None).places[0].row
     assert resolver.gaz.country_code(top) == country
     assert admin1 is None or resolver.gaz.admin1_code(top) == admin1
+
+
+@pytest.mark.parametrize("code", ["AL", "IL", "ME", "MO", "OR", "WA", "il", "wa", "TX", "CA"])
+def test_a_state_code_alone_is_the_us_state(resolver: Resolver, code: str) -> None:
+    # found by sweeping every US town: "IL" alone was the Kenyan town Il, "WA" Ghana's Wa
+    top = parse_profile(resolver, code, None).places[0].row
+    assert resolver.gaz.country_code(top) == "US" and resolver.gaz.admin1_code(top) == code.upper()
+
+
+@pytest.mark.parametrize(("text", "name", "country"), [
+    ("LA", "Los Angeles", "US"), ("la", "Los Angeles", "US"), ("Wa, Ghana", "Wa", "GH"), ("Ål", "Ål", "NO")])
+def test_nicknames_and_spelled_out_places_keep_their_reading(resolver: Resolver, text: str, name: str,
+                                                             country: str) -> None:
+    top = parse_profile(resolver, text, None).places[0].row
+    assert (resolver.gaz.display[top], resolver.gaz.country_code(top)) == (name, country)
