@@ -444,10 +444,14 @@ class ProfileResult:
 
 def _separated_name(resolver: Resolver, text: str) -> bool:
     """Whether ``text`` starts with a gazetteer name that has a separator inside, followed by a
-    comma or one more word ("Loyola/Notre Dame, MD", "Allston/Brighton MA")."""
-    head = text.split(",", 1)[0].strip()
+    comma or one more word ("Loyola/Notre Dame, MD", "Allston/Brighton MA"), or has such a name
+    as a whole part after a comma or ending the string ("San Fernando, Trinidad and Tobago",
+    "San Fernando Trinidad and Tobago")."""
+    head, *rest = (part.strip() for part in text.split(","))
     words = head.split()
-    for candidate in (head, " ".join(words[:-1])):
+    last = (rest[-1] if rest else head).split()
+    endings = (" ".join(last[k:]) for k in range(1, len(last) - 1))
+    for candidate in (head, " ".join(words[:-1]), *rest, *endings):
         pieces = [p for p in _SEPARATORS.split(candidate) if p and p.strip()]
         if len(pieces) > 1 and resolver.gaz.lookup(candidate):
             return True

@@ -100,3 +100,19 @@ def test_nicknames_and_spelled_out_places_keep_their_reading(resolver: Resolver,
                                                              country: str) -> None:
     top = parse_profile(resolver, text, None).places[0].row
     assert (resolver.gaz.display[top], resolver.gaz.country_code(top)) == (name, country)
+
+
+@pytest.mark.parametrize("text", ["San Fernando, Trinidad and Tobago", "San Fernando Trinidad and Tobago",
+                                  "Chaguanas, Trinidad and Tobago"])
+def test_a_separated_name_after_the_town_stays_one_place(resolver: Resolver, text: str) -> None:
+    # found by sweeping world cities through "City, Country": the country was split at "and"
+    places = parse_profile(resolver, text, None).places
+    assert [resolver.gaz.country_code(p.row) for p in places] == ["TT"]
+
+
+@pytest.mark.parametrize(("text", "countries"), [
+    ("London and Paris", ["GB", "FR"]), ("Paris, France and London", ["FR", "GB"]),
+    ("Rio de Janeiro and Sao Paulo", ["BR", "BR"])])
+def test_places_joined_by_and_stay_apart(resolver: Resolver, text: str, countries: list[str]) -> None:
+    places = parse_profile(resolver, text, None).places
+    assert [resolver.gaz.country_code(p.row) for p in places] == countries
