@@ -50,7 +50,7 @@ def count(norm: Normalized) -> tuple[list[int], int]:
     """Words of each category in the post, and the number of words read.
 
     Words are the normalized ones: lower case, hashtags also split into words, a negated word
-    counted as itself ("not happy" counts toward joy, as in LIWC-style counts). An elongated word
+    counted as itself ("not sad" counts toward sadness, as in LIWC-style counts). An elongated word
     has been cut to two repeats ("happyyyy" -> "happyy"), so it is looked up as written, with its
     last double letter single, then with every double single ("loove" -> "love").
     """
