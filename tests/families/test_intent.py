@@ -79,6 +79,19 @@ def test_pronoun_takes_the_earlier_object(family: IntentFamily) -> None:
     assert out["labels"] == ["bought", "recommend"] and out["commercial"]
 
 
+@pytest.mark.parametrize(("text", "obj"), [
+    ("Markets are wild today: $BTC above $60k", "$BTC"),
+    ("Tesla fell below $200 today", "Tesla"),
+    ("I dropped $500 on shoes this weekend", "shoes"),
+    ("spent $30 on the new album", "album"),
+    ("Got these running shoes for $40 on sale", "running shoes"),
+])
+def test_price_objects_skip_movement_words_and_take_what_was_spent_on(family: IntentFamily, text: str,
+                                                                       obj: str) -> None:
+    (price,) = items(family, text, "price")
+    assert price["object"] == obj
+
+
 def test_price_items(family: IntentFamily) -> None:
     out = family.analyse("Paid $1,299.99 for the new laptop and 20 bucks for a case")
     prices = [it for it in out["items"] if it["intent"] == "price"]

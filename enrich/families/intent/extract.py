@@ -42,7 +42,8 @@ _STOP = _words("""and or but because cause cuz bc so for from to with at in on o
 _BEFORE_SKIP = _words("""is are was were 's a an the so such totally definitely honestly
     really truly literally seriously absolutely = : - – — only just costs cost costing priced
     at for was were be been now on sale down to discounted reduced budget around about under
-    approximately roughly ~ up went rose jumped increased""")
+    approximately roughly ~ up went rose jumped increased above below over past beyond near hit
+    hits reached reaches topped tops fell falls dropped drops""")
 # "I need a nap": wants that are not purchases
 _NOT_FOR_SALE = _words("""nap naps hug hugs break vacation holiday drink drinks coffee minute
     moment day days life job friend friends hand miracle sleep shower rest hero reason chance
@@ -290,6 +291,7 @@ _NOT_A_PRICE = re.compile(r"\b(?:donat\w*|gave|give|giving|raised?|raising|win|w
 _ASKS_FOR = re.compile(r"\b(?:you|y'all|yall|u|anyone|anybody|someone|somebody|any1|would|which one)\s+"
                        r"(?:\w+\s+)?$", re.IGNORECASE)
 _PRICE_FOR = re.compile(r"\s*for\s+", re.IGNORECASE)
+_SPENT_ON = re.compile(r"\s*on\s+", re.IGNORECASE)  # "spent $500 on shoes", not "$40 on sale"
 _PAID = re.compile(r"(?:paid|spent|spend|spending|pay|paying|costs? me|dropped|blew)\s*$", re.IGNORECASE)
 
 
@@ -299,13 +301,14 @@ def _prices(norm: str, text: str, words: frozenset[str]) -> list[dict[str, Any]]
         if _NOT_A_PRICE.search(norm, max(0, money.start - 25), money.start):
             continue  # a donation, a prize, a fine, a debt: money, but nothing is being priced
         obj: tuple[str, int, int] | None = None
-        after = _PRICE_FOR.match(norm, money.end)
+        before = norm[max(0, money.start - 40):money.start]
+        paid = _PAID.search(before)
+        after = _PRICE_FOR.match(norm, money.end) or (_SPENT_ON.match(norm, money.end) if paid else None)
         if after:
             obj = object_after(text, after.end())
         if obj is None or not obj[0]:
             obj = object_before(text, money.start)
-        before = norm[max(0, money.start - 40):money.start]
-        speaker = "first_person" if _PAID.search(before) else None
+        speaker = "first_person" if paid else None
         if speaker and re.search(r"\b(?:he|she|they)\s+\w*\s*$", before, re.IGNORECASE):
             speaker = "other"
         start = min(money.start, obj[1]) if obj else money.start
