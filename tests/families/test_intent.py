@@ -92,6 +92,22 @@ def test_price_objects_skip_movement_words_and_take_what_was_spent_on(family: In
     assert price["object"] == obj
 
 
+@pytest.mark.parametrize(("text", "obj"), [
+    ("@NimbusAir delayed our flight 3 hours. Never flying with you again", "@NimbusAir"),
+    ("@a_co @b_co never flying with you again", None),  # two accounts: "you" is not resolved
+    ("Never flying with you again", None),
+])
+def test_churn_from_you_is_the_one_account_addressed(family: IntentFamily, text: str,
+                                                     obj: str | None) -> None:
+    (churn,) = items(family, text, "churn")
+    assert churn["object"] == obj
+
+
+def test_recommending_to_you_is_not_recommending_the_account(family: IntentFamily) -> None:
+    found = items(family, "@bob I recommend you try the ramen", "recommend")
+    assert all(it["object"] != "@bob" for it in found)
+
+
 def test_price_items(family: IntentFamily) -> None:
     out = family.analyse("Paid $1,299.99 for the new laptop and 20 bucks for a case")
     prices = [it for it in out["items"] if it["intent"] == "price"]

@@ -60,6 +60,7 @@ _NOT_FOR_SALE = _words("""nap naps hug hugs break vacation holiday drink drinks 
 _CARE_RE = re.compile(r"\b(?:my|our|your|the)\s+(?:[\w'-]+\s+)?(?:" + "|".join(sorted(CARE_WORDS)) + r")\b",
                       re.IGNORECASE)
 _MENTION = re.compile(r"@\w{1,30}")
+_ADDRESSEE = _words("you u y'all yall")
 _SELF_HEAD = re.compile(r"(?:i|i'm|im|i've|ive|i'd|id|i'll|we|we're|we've|(?:my|our) (?:new|first|"
                         r"order|package|parcel|delivery))\b")
 _DET_RE = re.compile(r"\b(?:my|your|our|the|this|these|those|his|her|their|a|an)\s+", re.IGNORECASE)
@@ -167,6 +168,15 @@ def _object_in_sentence(text: str, sent_start: int, cue_start: int, cue_end: int
     return None
 
 
+def _addressee(text: str) -> tuple[str, int, int] | None:
+    """The one account a post mentions, which "you" means in "@airline never flying with you
+    again"; None when it mentions none or several."""
+    found = list(_MENTION.finditer(text))
+    if not found or len({m.group().lower() for m in found}) > 1:
+        return None
+    return found[0].group(), found[0].start(), found[0].end()
+
+
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     for m in SENTENCE_RE.finditer(text):
         if m.start() <= pos < m.end():
@@ -222,6 +232,9 @@ def _from_rule(norm: str, text: str, rule: Rule, m: re.Match[str]) -> dict[str, 
     else:
         s0, s1 = _sentence_bounds(norm, m.start())
         obj = _object_in_sentence(text, s0, m.start(), m.end(), s1, mention_first=True)
+    if (rule.intent in ("churn", "complain") and obj is not None and not obj[0]
+            and text[obj[1]:obj[2]].lower() in _ADDRESSEE):
+        obj = _addressee(text) or obj
     if obj is None and rule.intent == "complain":
         noun = _CUE_NOUN.search(text, m.start(), m.end())
         if noun:
