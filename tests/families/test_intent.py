@@ -103,6 +103,19 @@ def test_churn_from_you_is_the_one_account_addressed(family: IntentFamily, text:
     assert churn["object"] == obj
 
 
+@pytest.mark.parametrize(("text", "obj"), [
+    ("@Quickcart I will never shop with you again", "@Quickcart"),
+    ("I'll never buy from @Shoply again", "@Shoply"),
+])
+def test_future_never_is_churn(family: IntentFamily, text: str, obj: str) -> None:
+    (churn,) = items(family, text, "churn")
+    assert churn["object"] == obj and churn["speaker"] == "first_person"
+
+
+def test_advice_with_never_is_not_churn(family: IntentFamily) -> None:
+    assert items(family, "You should never buy cheap tires", "churn") == []
+
+
 def test_recommending_to_you_is_not_recommending_the_account(family: IntentFamily) -> None:
     found = items(family, "@bob I recommend you try the ramen", "recommend")
     assert all(it["object"] != "@bob" for it in found)

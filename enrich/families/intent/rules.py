@@ -219,6 +219,8 @@ RULES: tuple[Rule, ...] = (
        when=("from",)),
     _r("churn", r"\b(?:never (?:buying|shopping|ordering|flying|using|going back|eating|staying|"
        r"booking)(?: (?:from|with|at|to))?|never again (?:with|will i (?:use|buy from|fly with))|"
+       r"(?:i'll|ill|i will|we'll|we will) never (?:shop|buy|order|fly|use|eat|stay|book)"
+       r"(?: (?:from|with|at|to))?|"
        r"(?:i'm|im|i am|we're|so) done with|unsubscrib(?:e|ed|ing) from|uninstall(?:ed|ing)?|"
        r"(?:last|final) time (?:i'm |i am |i )?(?:buying|ordering|flying|using|booking)"
        r"(?: (?:from|with|at))?|(?:i'm|im|i am|we're|we are) (?:leaving|quitting|ditching|dropping))\b",
