@@ -7,6 +7,8 @@ bundled polygons, distances from geopy.
 
 from __future__ import annotations
 
+import json
+import logging
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
@@ -26,6 +28,8 @@ from ..geo.resolve import Priors, ProfileResult, Resolution, Resolver, parse_pro
 from ..modelstore import model_dir
 from ..post import Place, Post
 from ..registry import register
+
+log = logging.getLogger(__name__)
 
 GRANULARITIES = ("coordinates", "city", "admin2", "admin1", "country")
 SOURCES = ("coordinates", "place", "profile", "profile_coordinates", "geocoder", "post", "timezone")
@@ -210,7 +214,8 @@ class LocationFamily(Family):
         except (OSError, ValueError, KeyError) as exc:
             raise NotConfigured(self.name, f"gazetteer unreadable: {exc}") from exc
         self.resolver = Resolver(self.gaz)
-        self.mentions = MentionFinder(self.gaz, self.resolver, self.settings.mention_min_city_population)
+        self.mentions = MentionFinder(self.gaz, self.resolver, self.settings.mention_min_city_population,
+                                      _given_names(self.name))
         self._tzf: Any = None
         if self.settings.timezone_from_coordinates:
             from timezonefinder import TimezoneFinder
@@ -410,6 +415,7 @@ class LocationFamily(Family):
 
         # Places the text names, ranked with what we know of the author and the post.
         entity_spans = _location_entities(item.out.get("entities"), post.text)
+        person_spans = _person_entities(item.out.get("entities"), post.text)
         text_priors = priors
         if home is not None:
             text_priors = Priors(
@@ -417,11 +423,11 @@ class LocationFamily(Family):
             )
             cc = home["country_code"]
             text_priors.countries[cc] = text_priors.countries.get(cc, 1.0) * 2
-        found = self.mentions.find(post.text or "", text_priors, entity_spans)
+        found = self.mentions.find(post.text or "", text_priors, entity_spans, person_spans)
         if len(found) > 1 and any(m.row >= 0 and gaz.kind[m.row] == COUNTRY for m in found):
             sharpened = country_priors(gaz, text_priors, found)
             if sharpened.countries != text_priors.countries:
-                found = self.mentions.find(post.text or "", sharpened, entity_spans)
+                found = self.mentions.find(post.text or "", sharpened, entity_spans, person_spans)
         mentions = []
         for m in found:
             if m.confidence < min_conf:
@@ -483,6 +489,38 @@ class LocationFamily(Family):
 
     def enrich_batch(self, items: Sequence[Item]) -> list[dict[str, Any]]:
         return [self.enrich_one(item) for item in items]
+
+
+# Given names of at least this many US births (SSA, 1880-2020): rarer "names" are mostly
+# one-off spellings or words.
+_GIVEN_NAME_MIN_LOG10 = 3.0
+
+
+def _given_names(family: str) -> dict[str, float]:
+    """Folded given name -> log10 of its US births, from ``models/names`` (the demographics
+    lexicon); empty if it is absent, which only switches the person-name check off."""
+    try:
+        raw = json.loads((model_dir("names", family) / "first_names.json").read_text(encoding="utf-8"))
+        at, common = raw["fields"].index("log10_count"), raw["fields"].index("common_word")
+        # Names that are also common words ("Hall", "Rose", "China") say nothing about a person.
+        return {k: float(v[at]) for k, v in raw["names"].items()
+                if float(v[at]) >= _GIVEN_NAME_MIN_LOG10 and not v[common]}
+    except (NotConfigured, OSError, ValueError, KeyError) as exc:
+        log.warning("location: no given-name list (%s); person names are not told from places", exc)
+        return {}
+
+
+def _person_entities(entities: Any, text: str) -> list[tuple[int, int]]:
+    """(start, end) of the entities family's person spans read by its model."""
+    if not isinstance(entities, dict):
+        return []
+    spans = []
+    for ent in entities.get("items") or ():
+        if isinstance(ent, dict) and ent.get("label") == "person" and ent.get("source") == "model":
+            start, end = ent.get("start"), ent.get("end")
+            if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+                spans.append((start, end))
+    return spans
 
 
 def _location_entities(entities: Any, text: str) -> list[tuple[int, int, str, tuple[str, ...]]]:

@@ -9,7 +9,7 @@ labelled as locations by the ``entities`` family are accepted with less evidence
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, Gazetteer
@@ -136,6 +136,16 @@ _TEXT_CODES = {"US": "US", "USA": "US", "UK": "GB", "UAE": "AE", "DRC": "CD", "K
 # "Napa, CA", "Fargo, ND": a capitalised name, a comma, a US state code.
 _CITY_STATE = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}),\s?([A-Z]{2})\b")
 LOCATION_LABELS = frozenset({"location", "loc", "gpe", "geo-loc", "place", "geo"})
+# log10 of US births (SSA) above which a given name before a capitalised word reads as a person:
+# Paul, David, Taylor, Austin, Dallas, Sydney; not Paris, London, Atlanta, Cleveland.
+_COMMON_GIVEN_NAME = 5.0
+_SENTENCE_END = re.compile(r"[.!?:;\n\"“”()\[\]|]")
+# Months and weekday abbreviations that are also towns (March, Cambridgeshire; Mon State).
+_CALENDAR_WORDS = frozenset((
+    "january", "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
+))
 
 
 @dataclass(slots=True)
@@ -151,10 +161,15 @@ class Mention:
 
 
 class MentionFinder:
-    def __init__(self, gaz: Gazetteer, resolver: Resolver, min_city_population: int = 20_000) -> None:
+    def __init__(self, gaz: Gazetteer, resolver: Resolver, min_city_population: int = 20_000,
+                 first_names: Mapping[str, float] | None = None) -> None:
         self.gaz = gaz
         self.resolver = resolver
         self.min_city_population = min_city_population
+        # Given names ("Paul", "George", "Austin", "Jordan") are towns and countries too; next to
+        # another capitalised word they are far more often part of a person's name. Maps the
+        # folded name to log10 of its US births (SSA).
+        self.first_names: Mapping[str, float] = first_names or {}
         self.max_words = min(gaz.max_key_words, 5)
         self.prefixes = gaz.prefixes
         self.text_codes = {code: gaz.country_row[gaz.country_index[cc]] for code, cc in _TEXT_CODES.items()}
@@ -163,9 +178,12 @@ class MentionFinder:
         """Readings of a name that are plausible in running text."""
         gaz = self.gaz
         out = []
+        # An alternate spelling of six letters or more is taken, but not one that is a given name
+        # ("Victor" for Victorville, "Norris" for Norristown).
+        alternate_ok = len(key) >= 6 and key not in self.first_names
         for r in rows:
             kind = gaz.kind[r]
-            primary = fold(gaz.display[r]) == key or key in _NICKNAME_KEYS or len(key) >= 6
+            primary = fold(gaz.display[r]) == key or key in _NICKNAME_KEYS or alternate_ok
             if kind == COUNTRY:
                 ok = primary or not lower
             elif kind == ADMIN1:
@@ -204,17 +222,62 @@ class MentionFinder:
             return False
         return not all(w.casefold() in _STOP for w in words)
 
+    @staticmethod
+    def _title_case(tokens: list[tuple[int, int, str]]) -> bool:
+        """Most words of four letters or more capitalised ("Cleveland Fans Flood The Streets")."""
+        long = [t[2] for t in tokens if len(t[2]) >= 4 and t[2][0].isalpha()]
+        return len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.75 * len(long)
+
+    def _in_person_name(self, text: str, tokens: list[tuple[int, int, str]], i: int,
+                        granularity: str) -> bool:
+        """Whether the one-word name at ``tokens[i]`` reads as part of a person's name: a given
+        name followed by a capitalised word that is not a place ("Paul McCartney", "Taylor
+        Swift"; not "Austin Texas"), or a word after a given name ("Josh Hamilton"). Not in
+        headline-style text, where capitals say nothing."""
+        if self._title_case(tokens):
+            return False  # in a headline every word is capitalised: no sign of a name
+
+        def capitalised(k: int) -> bool:
+            word = tokens[k][2]
+            return word[0].isupper() and not word.isupper() and word.casefold() not in _STOP
+
+        def region(word: str) -> bool:
+            # "Austin Texas", "Paris France": a state or country next to it keeps the place; a
+            # surname that is also some town ("David Cameron", "Scott Walker") does not.
+            return any(gaz.kind[r] in (COUNTRY, ADMIN1) for r in gaz.rows(word))
+
+        gaz = self.gaz
+        key = fold(tokens[i][2])
+        if i + 1 < len(tokens) and text[tokens[i][1] : tokens[i + 1][0]] == " " and capitalised(i + 1):
+            after = fold(tokens[i + 1][2])
+            # Only a very common given name: "Paris Protest", "Atlanta Hospital" are places.
+            if self.first_names.get(key, 0.0) >= _COMMON_GIVEN_NAME and not region(after):
+                return True
+        # A town after a given name is a surname ("Josh Hamilton"); a state is not ("Cleveland Ohio").
+        if granularity == "city" and i > 0 and text[tokens[i - 1][1] : tokens[i][0]] == " " \
+                and capitalised(i - 1):
+            before = fold(tokens[i - 1][2])
+            # A capital at the start of a sentence says nothing: there only a very common given
+            # name counts ("Scott Walker said", not "Storm Tulsa" or "Hope Springs").
+            opening = i == 1 or bool(_SENTENCE_END.search(text[tokens[i - 2][1] : tokens[i - 1][0]]))
+            given = self.first_names.get(before, 0.0)
+            if given and (not opening or given >= _COMMON_GIVEN_NAME) and not region(before):
+                return True
+        return False
+
     def find(
         self,
         text: str,
         priors: Priors | None,
         entity_spans: Iterable[tuple[int, int, str, tuple[str, ...]]] = (),
+        person_spans: Iterable[tuple[int, int]] = (),
     ) -> list[Mention]:
         """Mentions in ``text``; ``entity_spans`` are (start, end, text, other spellings) of NER
-        location spans (e.g. a hashtag and its segmented words)."""
+        location spans (e.g. a hashtag and its segmented words); ``person_spans`` are NER person
+        spans, where no place is read."""
         gaz = self.gaz
         found: list[Mention] = []
-        taken: list[tuple[int, int]] = []
+        taken: list[tuple[int, int]] = list(person_spans)
         for m in _CITY_STATE.finditer(text):
             states = [
                 r
@@ -296,6 +359,10 @@ class MentionFinder:
                         else None
                     )
                     if res is None:
+                        continue
+                    if n == 1 and res.granularity != "country" and key not in _NICKNAME_KEYS and (
+                            key in _CALENDAR_WORDS or (not span.isupper() and self._in_person_name(
+                                text, tokens, i, res.granularity))):
                         continue
                     found.append(
                         Mention(start, end, span, res.row, res.confidence, res.granularity, "gazetteer")
