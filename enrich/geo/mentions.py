@@ -236,6 +236,7 @@ class MentionFinder:
         headline-style text, where capitals say nothing."""
         if self._title_case(tokens):
             return False  # in a headline every word is capitalised: no sign of a name
+        gaz = self.gaz
 
         def capitalised(k: int) -> bool:
             word = tokens[k][2]
@@ -246,7 +247,6 @@ class MentionFinder:
             # surname that is also some town ("David Cameron", "Scott Walker") does not.
             return any(gaz.kind[r] in (COUNTRY, ADMIN1) for r in gaz.rows(word))
 
-        gaz = self.gaz
         key = fold(tokens[i][2])
         if i + 1 < len(tokens) and text[tokens[i][1] : tokens[i + 1][0]] == " " and capitalised(i + 1):
             after = fold(tokens[i + 1][2])
