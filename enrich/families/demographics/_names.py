@@ -44,13 +44,19 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
 
 
+def read_first_names(folder: Path) -> dict[str, tuple[float, float, bool]]:
+    """``models/names/first_names.json``: folded name -> (p_female, log10 of US births,
+    common-word flag). Also read by the location family, to tell people's names from places."""
+    raw = json.loads((folder / "first_names.json").read_text(encoding="utf-8"))
+    at = [raw["fields"].index(f) for f in ("p_female", "log10_count", "common_word")]
+    return {k: (float(v[at[0]]), float(v[at[1]]), bool(v[at[2]])) for k, v in raw["names"].items()}
+
+
 class NameLexicon:
     """Name -> (p_female, log10 count, common-word flag), and name -> birth-year shares."""
 
     def __init__(self, folder: Path) -> None:
-        raw = json.loads((folder / "first_names.json").read_text(encoding="utf-8"))
-        self.names: dict[str, tuple[float, float, bool]] = {
-            k: (float(v[0]), float(v[1]), bool(v[2])) for k, v in raw["names"].items()}
+        self.names = read_first_names(folder)
         with np.load(folder / "birth_years.npz", allow_pickle=False) as npz:
             age_names = [str(n) for n in npz["names"]]
             self.years = npz["years"].astype(np.int64)
