@@ -338,10 +338,8 @@ class Resolver:
         head_rows = gaz.lookup(head) or gaz.lookup(_unfill(head))
         if head_rows and all(quals):
             inside = [r for r in head_rows if all(any(gaz.contains(q, r) for q in qrows) for qrows in quals)]
-            if len(tail) == 1 and _US_STATE_CODE.match(tail[0].strip()):
-                # "Bella Vista, AR": after a comma, two letters are a US state before a country.
-                us = [r for r in inside if gaz.country_code(r) == "US"]
-                inside = us or inside
+            if len(tail) == 1:
+                inside = self._us_first(inside, tail[0])
             if inside:
                 res = self.rank(inside, priors, seg, base=0.98, key=fold(head))
                 return [res] if res else []
@@ -360,6 +358,13 @@ class Resolver:
             if one:
                 out.append(one)
         return out
+
+    def _us_first(self, rows: list[int], qualifier: str) -> list[int]:
+        """The US readings of ``rows`` when the qualifier is two letters ("Bella Vista, AR",
+        "Esperance WA": a US state before a country or another country's region), else ``rows``."""
+        if not _US_STATE_CODE.match(qualifier.strip()):
+            return rows
+        return [r for r in rows if self.gaz.country_code(r) == "US"] or rows
 
     def _us_state(self, part: str) -> list[int]:
         """A US state when ``part`` is its two-letter code: "WA" alone is Washington, not the
@@ -389,9 +394,7 @@ class Resolver:
                 qual_rows = self._qualifier_rows(tail) if head_rows else []
                 if head_rows and qual_rows:
                     inside = [r for r in head_rows if any(gaz.contains(q, r) for q in qual_rows)]
-                    if _US_STATE_CODE.match(tail):
-                        # "Esperance WA": two letters are a US state first, as after a comma.
-                        inside = [r for r in inside if gaz.country_code(r) == "US"] or inside
+                    inside = self._us_first(inside, tail)
                     if inside:
                         return self.rank(inside, priors, text, base=0.95, key=fold(head))
         return self._scan(part, priors)
