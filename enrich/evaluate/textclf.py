@@ -93,7 +93,8 @@ def emotion_lexicon_agreement(root: Path) -> str:
     idx = [emotion_lexicon.CATEGORIES.index(lab) for lab in labels]
     covered = unique = right = 0
     for text, gold in zip(val.texts, val.labels, strict=True):
-        counts = [emotion_lexicon.count(normalize(text))[0][i] for i in idx]
+        found, _ = emotion_lexicon.count(normalize(text))
+        counts = [found[i] for i in idx]
         top = max(counts)
         if top == 0:
             continue

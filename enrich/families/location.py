@@ -7,10 +7,9 @@ bundled polygons, distances from geopy.
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,6 +27,7 @@ from ..geo.resolve import Priors, ProfileResult, Resolution, Resolver, parse_pro
 from ..modelstore import model_dir
 from ..post import Place, Post
 from ..registry import register
+from .demographics._names import read_first_names
 
 log = logging.getLogger(__name__)
 
@@ -500,41 +500,37 @@ def _given_names(family: str) -> dict[str, float]:
     """Folded given name -> log10 of its US births, from ``models/names`` (the demographics
     lexicon); empty if it is absent, which only switches the person-name check off."""
     try:
-        raw = json.loads((model_dir("names", family) / "first_names.json").read_text(encoding="utf-8"))
-        at, common = raw["fields"].index("log10_count"), raw["fields"].index("common_word")
-        # Names that are also common words ("Hall", "Rose", "China") say nothing about a person.
-        return {k: float(v[at]) for k, v in raw["names"].items()
-                if float(v[at]) >= _GIVEN_NAME_MIN_LOG10 and not v[common]}
+        names = read_first_names(model_dir("names", family))
     except (NotConfigured, OSError, ValueError, KeyError) as exc:
         log.warning("location: no given-name list (%s); person names are not told from places", exc)
         return {}
+    # Names that are also common words ("Hall", "Rose", "China") say nothing about a person.
+    return {k: log10 for k, (_, log10, common) in names.items()
+            if log10 >= _GIVEN_NAME_MIN_LOG10 and not common}
+
+
+def _entity_items(entities: Any, text: str) -> Iterator[tuple[dict[str, Any], int, int]]:
+    """``(item, start, end)`` of each well-formed item of the entities family's output whose
+    offsets lie inside ``text``; malformed output is skipped, not fatal."""
+    if not isinstance(entities, dict):
+        return
+    for ent in entities.get("items") or ():
+        if not isinstance(ent, dict):
+            continue
+        start, end = ent.get("start"), ent.get("end")
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+            yield ent, start, end
 
 
 def _person_entities(entities: Any, text: str) -> list[tuple[int, int]]:
     """(start, end) of the entities family's person spans read by its model."""
-    if not isinstance(entities, dict):
-        return []
-    spans = []
-    for ent in entities.get("items") or ():
-        if isinstance(ent, dict) and ent.get("label") == "person" and ent.get("source") == "model":
-            start, end = ent.get("start"), ent.get("end")
-            if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
-                spans.append((start, end))
-    return spans
+    return [(start, end) for ent, start, end in _entity_items(entities, text)
+            if ent.get("label") == "person" and ent.get("source") == "model"]
 
 
 def _location_entities(entities: Any, text: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
     """(start, end, text, other spellings) of the entities family's location spans."""
-    if not isinstance(entities, dict):
-        return []
-    spans = []
-    for ent in entities.get("items") or ():
-        if not isinstance(ent, dict) or str(ent.get("label", "")).lower() not in LOCATION_LABELS:
-            continue
-        start, end = ent.get("start"), ent.get("end")
-        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
-            alternatives = tuple(
-                v for v in (ent.get("normalized"), ent.get("display_name")) if isinstance(v, str)
-            )
-            spans.append((start, end, text[start:end], alternatives))
-    return spans
+    return [(start, end, text[start:end],
+             tuple(v for v in (ent.get("normalized"), ent.get("display_name")) if isinstance(v, str)))
+            for ent, start, end in _entity_items(entities, text)
+            if str(ent.get("label", "")).lower() in LOCATION_LABELS]

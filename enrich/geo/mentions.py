@@ -232,10 +232,8 @@ class MentionFinder:
                         granularity: str) -> bool:
         """Whether the one-word name at ``tokens[i]`` reads as part of a person's name: a given
         name followed by a capitalised word that is not a place ("Paul McCartney", "Taylor
-        Swift"; not "Austin Texas"), or a word after a given name ("Josh Hamilton"). Not in
-        headline-style text, where capitals say nothing."""
-        if self._title_case(tokens):
-            return False  # in a headline every word is capitalised: no sign of a name
+        Swift"; not "Austin Texas"), or a word after a given name ("Josh Hamilton"). The caller
+        skips it in headline-style text (:meth:`_title_case`), where capitals say nothing."""
         gaz = self.gaz
 
         def capitalised(k: int) -> bool:
@@ -294,6 +292,7 @@ class MentionFinder:
             found.append(Mention(m.start(2), m.end(2), m.group(2), state, 0.9, "admin1", "gazetteer"))
             taken.append((m.start(2), m.end(2)))
         shouting: bool | None = None
+        headline: bool | None = None
         tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
         keys = [fold(t[2]) for t in tokens]
         names, prefixes, continents = gaz.names, self.prefixes, gaz.continents
@@ -360,10 +359,14 @@ class MentionFinder:
                     )
                     if res is None:
                         continue
-                    if n == 1 and res.granularity != "country" and key not in _NICKNAME_KEYS and (
-                            key in _CALENDAR_WORDS or (not span.isupper() and self._in_person_name(
-                                text, tokens, i, res.granularity))):
-                        continue
+                    if n == 1 and res.granularity != "country" and key not in _NICKNAME_KEYS:
+                        if key in _CALENDAR_WORDS:
+                            continue
+                        if not span.isupper():
+                            if headline is None:  # in a headline every word is capitalised
+                                headline = self._title_case(tokens)
+                            if not headline and self._in_person_name(text, tokens, i, res.granularity):
+                                continue
                     found.append(
                         Mention(start, end, span, res.row, res.confidence, res.granularity, "gazetteer")
                     )
