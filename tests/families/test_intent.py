@@ -72,6 +72,34 @@ def test_no_commerce_signal(family: IntentFamily, text: str) -> None:
     assert out["commercial"] is False and out["customer_care"] is False
 
 
+@pytest.mark.parametrize(("text", "intent"), [
+    ("honestly so annoyed with everyone at work today", "complain"),
+    ("so disappointed in myself for skipping the gym", "complain"),
+    ("In case you need any ideas for the party, here's our menu", "question"),
+    ("it's friday night so what's the plan?", "question"),
+    ("just got my heart broken by the season finale", "bought"),
+    ("Should've bought the blue sneakers when they were in stock", "bought"),
+    ("wish I had ordered the bigger pizza", "bought"),
+    ("she finally got the blessing of her parents", "bought"),
+    ("so happy to see $900 in my paycheck this week", "price"),
+    ("what are the recommended settings for this emulator?", "recommend"),
+    ("Traders keep selling shares as the index looks weak", "sell"),
+    ("the shops have been selling holiday stuff since August", "sell"),
+])
+def test_not_this_intent(family: IntentFamily, text: str, intent: str) -> None:
+    assert items(family, text, intent) == [], family.analyse(text)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("so disappointed with the airline's app again", "complain"),
+    ("Do you have any suggestions for a cheap blender?", "question"),
+    ("Selling tickets for Saturday's show, $40 each", "sell"),
+    ("Selling Jordans size 10, DM me", "sell"),
+])
+def test_still_this_intent(family: IntentFamily, text: str, intent: str) -> None:
+    assert items(family, text, intent), family.analyse(text)
+
+
 def test_pronoun_takes_the_earlier_object(family: IntentFamily) -> None:
     out = family.analyse("Just bought a Kindle and it is amazing, highly recommend it")
     rec = [it for it in out["items"] if it["intent"] == "recommend"]

@@ -55,10 +55,13 @@ _NOT_FOR_SALE = _words("""nap naps hug hugs break vacation holiday drink drinks 
     neighbours roommate coworker coworkers colleague colleagues year life avi icon header bio
     username followers follower kind birthday idea ideas feeling feelings shot shots notice info
     information threesome sounds sound music video videos song songs track tracks single blog post
-    posts team fave hands chance""")
+    posts team fave hands chance heart hearts hopes ass butt mind soul period blessing blessings
+    crowd""")
 # a question about "my order", "your app", "the delivery": a customer-care question
 _CARE_RE = re.compile(r"\b(?:my|our|your|the)\s+(?:[\w'-]+\s+)?(?:" + "|".join(sorted(CARE_WORDS)) + r")\b",
                       re.IGNORECASE)
+# "what's the plan?" names a care word ("plan") but is small talk, not a question about a phone plan
+_SMALL_TALK = re.compile(r"\bwhat(?:'s| is| are|s)(?: the| ur| your| our)? plans?\b", re.IGNORECASE)
 _MENTION = re.compile(r"@\w{1,30}")
 _ADDRESSEE = _words("you u y'all yall")
 _SELF_HEAD = re.compile(r"(?:i|i'm|im|i've|ive|i'd|id|i'll|we|we're|we've|(?:my|our) (?:new|first|"
@@ -221,6 +224,8 @@ def _from_rule(norm: str, text: str, rule: Rule, m: re.Match[str]) -> dict[str, 
         return None
     if rule.intent == "recommend" and _ASKS_FOR.search(norm, max(0, m.start() - 30), m.start()):
         return None  # "can anyone recommend ...?", "do y'all recommend it?": asking, not recommending
+    if rule.intent == "recommend" and _ATTRIBUTIVE.search(norm, max(0, m.start() - 12), m.start()):
+        return None  # "the recommended settings", "your recommended dose": an adjective
     cue = text[m.start():m.end()].strip()
     obj: tuple[str, int, int] | None = None
     if "obj" in m.re.groupindex and m.group("obj"):
@@ -282,7 +287,7 @@ def _questions(norm: str, text: str) -> list[dict[str, Any]]:
         body = sent.group()
         cue = QUESTION_CUES.search(body)
         asks = body.rstrip().endswith("?")
-        if cue is None and not (asks and _CARE_RE.search(body)):
+        if cue is None and not (asks and _CARE_RE.search(body) and not _SMALL_TALK.search(body)):
             continue
         s0, s1 = sent.start(), sent.end()
         c0 = s0 + (cue.start() if cue else len(body) - len(body.lstrip()))
@@ -303,6 +308,11 @@ _NOT_A_PRICE = re.compile(r"\b(?:donat\w*|gave|give|giving|raised?|raising|win|w
                           r"fined?|seized|stole|stolen|debt|owe[sd]?|bail)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _ASKS_FOR = re.compile(r"\b(?:you|y'all|yall|u|anyone|anybody|someone|somebody|any1|would|which one)\s+"
                        r"(?:\w+\s+)?$", re.IGNORECASE)
+# "$400 in her paycheck", "$50 in my account": money someone has, not the price of anything
+_HELD_AFTER = re.compile(r"\s*(?:in|into|on) (?:my|her|his|their|our|your|the) (?:\w+ )?"
+                         r"(?:paycheck|pay ?check|account|bank|wallet|pocket|purse|savings|salary)\b",
+                         re.IGNORECASE)
+_ATTRIBUTIVE = re.compile(r"\b(?:the|your|their|its|his|her)\s+$", re.IGNORECASE)
 _PRICE_FOR = re.compile(r"\s*for\s+", re.IGNORECASE)
 _SPENT_ON = re.compile(r"\s*on\s+", re.IGNORECASE)  # "spent $500 on shoes", not "$40 on sale"
 _PAID = re.compile(r"(?:paid|spent|spend|spending|pay|paying|costs? me|dropped|blew)\s*$", re.IGNORECASE)
@@ -313,6 +323,8 @@ def _prices(norm: str, text: str, words: frozenset[str]) -> list[dict[str, Any]]
     for money in find_money(norm, words):
         if _NOT_A_PRICE.search(norm, max(0, money.start - 25), money.start):
             continue  # a donation, a prize, a fine, a debt: money, but nothing is being priced
+        if _HELD_AFTER.match(norm, money.end):
+            continue
         obj: tuple[str, int, int] | None = None
         before = norm[max(0, money.start - 40):money.start]
         paid = _PAID.search(before)

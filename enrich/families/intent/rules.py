@@ -24,6 +24,11 @@ _I = r"(?:i|i'm|im|i am|i've|ive|i have|i'll|ill|i will|i'd|id|we|we're|we've|we
 _BUY = r"(?:buy|get|order|purchase|grab|cop|pick up|pre-?order|invest in|upgrade to)"
 _BUYING = r"(?:buying|getting|ordering|purchasing|grabbing|copping|picking up|pre-?ordering|upgrading to)"
 _DET = r"(?:a|an|the|some|that|this|those|these|my|our|another|one|new|more)"
+# "so annoyed with everyone", "disappointed in myself": frustration with people is not a complaint
+# about a product or service
+_PEOPLE = (r"(?:everyone|everybody|people|ppl|myself|yourself|yourselves|ourselves|him|her|them|"
+           r"humans|humanity|life|my (?:life|self|mom|mum|dad|parents|family|friends?|brother|sister|"
+           r"bf|gf|boyfriend|girlfriend|husband|wife|son|daughter|kids))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,9 +203,10 @@ RULES: tuple[Rule, ...] = (
        r"demand(?:ing)? a refund|refund me|give me my money back|(?:a )?waste of money)\b", 0.75,
        side="none", negatable=False, when=("rip ripoff ripped scam scammed advertising refund money",)),
     # frustration
-    _r("complain", r"\b(?:(?:so|very|extremely|really) (?:disappointed|frustrated|annoyed|fed up) "
+    _r("complain", r"\b(?:(?:(?:so|very|extremely|really) (?:disappointed|frustrated|annoyed|fed up) "
        r"(?:with|by|in)|"
-       r"(?:disappointed|frustrated|fed up|sick of|tired of|done dealing) with|"
+       r"(?:disappointed|frustrated|fed up|sick of|tired of|done dealing) with)"
+       rf"(?! {_PEOPLE}\b)|"
        r"unacceptable|(?:service|support|app|lines?|queues?|delivery|company|airline|"
        r"wifi|internet|product|update|prices?|fight|website|site|store|customer service) (?:is|are|was) "
        r"a joke)\b", 0.75, side="none",
@@ -236,7 +242,7 @@ RULES: tuple[Rule, ...] = (
     _r("sell", r"(?<![\w-])(?<!best )(?<!top )(?:i'm |im |i am |we're |we are |currently |now )?"
        r"(?:selling|auctioning|"
        r"getting rid of|letting go of|parting with)(?! (?:out|fast|like hot cakes|point|of)\b)\b"
-       r"(?= (?:my|our|a|an|two|three|four|some|these|this|that|those|the|\d|[A-Z]))", 0.8,
+       r"(?= (?:my|our|a|an|two|three|four|some|these|this|that|those|the|\d|tickets?\b|(?-i:[A-Z])))", 0.8,
        needs_object=True,
        when=("selling auctioning getting letting parting",)),
     _r("sell", r"\b(?:any ?one|anybody|who) (?:else )?(?:wants?|wanna|interested in|needs?)(?: to buy)? "
@@ -259,7 +265,8 @@ QUESTION_CUES = re.compile(
     r"(?:(?:does|do) )?(?:anyone|anybody|someone|somebody|any1) (?:know|have|use|recommend|tried|"
     r"else (?:have|having|getting))|"
     r"can (?:anyone|anybody|someone|somebody|you) (?:help|recommend|tell|explain|fix)|"
-    r"any (?:recommendations|recs|suggestions|advice|tips|ideas)|is (?:it|there) (?:a way|worth)|"
+    r"(?<!need )(?<!needs )(?<!want )any (?:recommendations|recs|suggestions|advice|tips|ideas)|"
+    r"is (?:it|there) (?:a way|worth)|"
     r"which (?:\w+ ){0,3}(?:should|would|do) (?:i|you) (?:buy|get|choose|pick|recommend|use|go with)|"
     r"what (?:\w+ ){0,3}should i (?:get|buy|use)|"
     r"(?:does|do|will|would) (?:the|my|your|this) [\w ]{1,30}(?:cover|include|come with|work with|"
@@ -315,7 +322,10 @@ _OTHER = re.compile(r"(?:^|\W)(?:he|she|they|he's|she's|they're|his|her|their|yo
                     r"wife|husband|gf|bf|girlfriend|boyfriend|brother|sister|son|daughter|friend|"
                     r"boss|roommate|partner|parents|kids|neighbou?r)|(?:mom|mum|dad|wife|husband)"
                     r")(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
+# "should've bought", "wish I had ordered": a purchase that did not happen
 _NEGATION = re.compile(r"(?:^|\W)(?:if|unless|whether|not|never|don't|dont|do not|didn't|didnt|did not|"
+                       r"should've|shouldve|should have|shoulda|could've|could have|coulda|"
+                       r"would've|would have|wish (?:i|we)(?: had|'d)?|"
                        r"won't|wont|"
                        r"wouldn't|wouldnt|no longer|can't|cant|cannot|shouldn't|shouldnt|isn't|"
                        r"haven't|havent|have not|hasn't|hasnt|has not|"
