@@ -20,6 +20,7 @@ from pydantic_settings import SettingsConfigDict
 from ..attributes import Attribute as A
 from ..errors import NotConfigured
 from ..family import Family, FamilySettings, Item
+from ..first_names import read_first_names
 from ..geo.gazetteer import ADMIN1, CITY, COUNTRY, Gazetteer
 from ..geo.mentions import LOCATION_LABELS, MentionFinder, country_priors
 from ..geo.online import GeocodeCache
@@ -27,7 +28,6 @@ from ..geo.resolve import Priors, ProfileResult, Resolution, Resolver, parse_pro
 from ..modelstore import model_dir
 from ..post import Place, Post
 from ..registry import register
-from .demographics._names import read_first_names
 
 log = logging.getLogger(__name__)
 

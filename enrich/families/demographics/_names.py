@@ -8,13 +8,14 @@ longest known first name that starts a chunk.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from ...first_names import read_first_names
 
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -42,14 +43,6 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-
-
-def read_first_names(folder: Path) -> dict[str, tuple[float, float, bool]]:
-    """``models/names/first_names.json``: folded name -> (p_female, log10 of US births,
-    common-word flag). Also read by the location family, to tell people's names from places."""
-    raw = json.loads((folder / "first_names.json").read_text(encoding="utf-8"))
-    at = [raw["fields"].index(f) for f in ("p_female", "log10_count", "common_word")]
-    return {k: (float(v[at[0]]), float(v[at[1]]), bool(v[at[2]])) for k, v in raw["names"].items()}
 
 
 class NameLexicon:
