@@ -87,6 +87,40 @@ def test_entity_label_settles_an_ambiguous_word(family: TopicsFamily) -> None:
     assert "technology" not in labels(family, text, [{"text": "Apple", "label": "person"}])
 
 
+def test_a_person_sense_needs_the_name_alone(family: TopicsFamily) -> None:
+    text = "Prince George waved at the photographers"
+    ent = [{"text": "Prince George", "label": "person", "start": 0, "end": 13}]
+    assert "music" not in labels(family, text, ent)
+    text = "Prince played that guitar solo"
+    ent = [{"text": "Prince", "label": "person", "start": 0, "end": 6}]
+    alone = family.classify(text, ent)["scores"].get("music", 0)
+    assert alone > family.classify(text)["scores"].get("music", 0)
+
+
+def test_a_tagged_word_and_the_word_count_once(family: TopicsFamily) -> None:
+    plain = family.classify("the tour starts in june")["scores"]
+    tagged = family.classify("the tour starts in june #tour")["scores"]
+    assert tagged == plain
+
+
+def test_hashtags_keep_underscores_handles_split_at_them(family: TopicsFamily) -> None:
+    assert [(t.text, t.kind) for t in tokenize("#new_york #r&b")] == [("new_york", "hashtag"),
+                                                                      ("r&b", "hashtag")]
+    assert "travel" in family.classify("#new_york")["scores"]
+    assert [(t.text, t.kind) for t in tokenize("@Atlanta_Falcons")] == [("atlanta", "mention"),
+                                                                        ("falcons", "word")]
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("don't worry about it, everything's gucci", "fashion_beauty"),
+    ("the festival kicks off at noon", "fashion_beauty"),
+    ("she is at school again today", "education"),
+    ("this nap was pure nirvana", "music"),
+])
+def test_words_used_in_another_sense_need_support(family: TopicsFamily, text: str, topic: str) -> None:
+    assert topic not in labels(family, text)
+
+
 def test_hashtags_are_looked_up_whole_then_segmented(family: TopicsFamily) -> None:
     out = family.classify("#SuperBowl")
     assert out["top"] == "sports" and "#superbowl" in out["items"][0]["evidence"]

@@ -44,12 +44,16 @@ class Evidence:
 
     weight: float = 0.0
     seen: dict[str, float] = field(default_factory=dict)
+    best: dict[str, float] = field(default_factory=dict)
 
     def add(self, key: str, weight: float) -> None:
-        # a term counts once per post, at its best weight: repeating a word is not more evidence
-        old = self.seen.get(key, 0.0)
+        # a term counts once per post, at its best weight: repeating a word is not more evidence,
+        # and neither is tagging it ("tour" and "#tour" are one term)
+        base = key.lstrip("#$@")
+        old = self.best.get(base, 0.0)
         if weight > old:
             self.weight += weight - old
+            self.best[base] = weight
             self.seen[key] = weight
 
     def score(self) -> float:
@@ -219,7 +223,13 @@ class TopicMatcher:
             if not isinstance(label, str) or not isinstance(text, str):
                 continue
             norm = normalize_label(label)
-            for tok in tokenize(unicodedata.normalize("NFC", text)):
+            parts = tokenize(unicodedata.normalize("NFC", text))
+            if norm == "person" and len(parts) > 1:
+                # a person sense is for the name used alone ("Prince", "Swift said"): inside a
+                # longer name it is usually someone else ("Prince George", "Olivia Jordan"), and
+                # the famous full names are lexicon terms of their own
+                continue
+            for tok in parts:
                 senses = self.lexicon.senses.get(tok.text)
                 if senses and tok.text in words and norm in senses:
                     # medium, not strong: the NER label can be wrong ("Jordan" the location)

@@ -14,7 +14,11 @@ from typing import NamedTuple
 
 # A word: letters/digits joined by in-word punctuation, optional trailing "+" ("c++", "disney+").
 _WORD = r"[^\W_]+(?:['’&.+\-*/][^\W_]+)*\+*"
-TOKEN_RE = re.compile(rf"[#$@]?{_WORD}|%")
+# A hashtag runs to its end, underscores included ("#new_york" is one tag, segmented later). A
+# handle stops at its first underscore and the rest reads as words: "@Atlanta_Falcons" and
+# "@br_football" say what the account is about more often than "@the_hindu" misleads.
+_TAG_WORD = r"\w+(?:['’&.+\-*/]\w+)*\+*"
+TOKEN_RE = re.compile(rf"#{_TAG_WORD}|[$@]?{_WORD}|%")
 _CAMEL_RE = re.compile(r"[A-Z]{2,}(?=[A-Z][a-z]|\d|$)|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+")
 _ELONGATED_RE = re.compile(r"(.)\1{2,}")
 
