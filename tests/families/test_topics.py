@@ -97,6 +97,13 @@ def test_a_person_sense_needs_the_name_alone(family: TopicsFamily) -> None:
     assert alone > family.classify(text)["scores"].get("music", 0)
 
 
+def test_a_name_that_is_a_term_gets_no_sense_on_top(family: TopicsFamily) -> None:
+    text = "road trip to see Leeds United on saturday"
+    out = family.classify(text, [{"text": "Leeds United", "label": "organization", "start": 17, "end": 29}])
+    assert out["top"] == "sports" and "travel" not in out["labels"]
+    assert not any("(organization)" in e for item in out["items"] for e in item["evidence"])
+
+
 def test_a_tagged_word_and_the_word_count_once(family: TopicsFamily) -> None:
     plain = family.classify("the tour starts in june")["scores"]
     tagged = family.classify("the tour starts in june #tour")["scores"]

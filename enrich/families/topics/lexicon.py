@@ -224,6 +224,8 @@ class TopicMatcher:
                 continue
             norm = normalize_label(label)
             parts = tokenize(unicodedata.normalize("NFC", text))
+            if len(parts) > 1 and " ".join(t.text for t in parts) in self.lexicon.terms:
+                continue  # the whole name is a term and already counted ("Manchester United")
             if norm == "person" and len(parts) > 1:
                 # a person sense is for the name used alone ("Prince", "Swift said"): inside a
                 # longer name it is usually someone else ("Prince George", "Olivia Jordan"), and
