@@ -36,7 +36,7 @@ from .stats import paired_bootstrap
 
 def shipped_predictions(task: Task, val: Split) -> list[str]:
     head = LinearHead.load(model_dir(task.model, task.name))
-    probs = head.probabilities(Featurizer(head.params).analyse(val.texts).matrix)
+    probs = head.predict(Featurizer(head.params).analyse(val.texts), range(len(val)))
     return [head.labels[i] for i in probs.argmax(axis=1)]
 
 

@@ -27,9 +27,10 @@ class IronySettings(FamilySettings):
 class IronyFamily(Family):
     name = "irony"
     summary = (
-        "Whether a post is ironic or sarcastic: a probability from a linear classifier trained on "
-        "TweetEval irony (SemEval 2018 task 3, verbal irony incl. sarcasm) over the shared "
-        "tweet-normalized hashed n-grams and VADER scores, and a flag at a configurable "
+        "Whether a post is ironic or sarcastic: a probability trained on TweetEval irony "
+        "(SemEval 2018 task 3, verbal irony incl. sarcasm): the average of a linear classifier "
+        "over the shared tweet-normalized hashed n-grams, VADER scores and mean word vector and "
+        "a small convolutional network over the post's word vectors, and a flag at a configurable "
         "threshold. English only: other languages abstain with a reason. Irony is hard for any "
         "model; read the probability, not just the flag.")
     method = "model"

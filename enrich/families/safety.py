@@ -35,7 +35,8 @@ class SafetyFamily(Family):
         "Brand-safety signals. Probabilities that the post is offensive (TweetEval offensive, "
         "OffensEval 2019: insults, threats, profanity aimed at someone) and hateful (TweetEval "
         "hate, HatEval 2019: hate speech against immigrants and women), from linear classifiers "
-        "over the shared tweet-normalized hashed n-grams, English only (other languages abstain "
+        "over the shared tweet-normalized hashed n-grams (hate averaged with a small "
+        "convolutional network over the post's word vectors), English only (other languages abstain "
         "with a reason); profane words found with better-profanity's word list (leetspeak "
         "spellings included, any language); and the platform's possibly_sensitive flag as given.")
     method = "model"

@@ -114,7 +114,7 @@ class SentimentFamily(Family):
         for kind, head in (("english", self._english), ("multilingual", self._multi)):
             picked = [rows[i] for i, r in enumerate(routes) if r.model == kind]
             if picked and head is not None:
-                probs[kind] = dict(zip(picked, head.probabilities(analysis.matrix[picked]), strict=True))
+                probs[kind] = dict(zip(picked, head.predict(analysis, picked), strict=True))
         out = []
         for item, row, r in zip(items, rows, routes, strict=True):
             p = probs[r.model][row] if r.model in probs else None

@@ -4,18 +4,25 @@
 ``<folder>/head.json`` the label set, featurizer parameters and training record. Binary heads
 have one output (the logit of the positive label, ``labels[1]``). Multi-class heads are either
 multinomial (``link="softmax"``) or one-vs-rest (``link="ovr"``: per-class sigmoids, normalized).
+
+A head may have a convolutional partner (``enrich.textclf.conv``, ``conv.npz`` beside the head,
+named in ``head.json`` under ``conv``): :meth:`LinearHead.predict` then averages the two models'
+probabilities. Heads without one predict from the linear model alone.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from .features import FeaturizerParams
+from .conv import ConvHead
+from .features import Analysis, FeaturizerParams
+from .vectors import load_vectors
 
 WEIGHTS_FILE = "head.npz"
 META_FILE = "head.json"
@@ -37,9 +44,20 @@ class LinearHead:
         self.params = params
         self.meta = meta or {}
         self.link = link
+        self.conv: ConvHead | None = None
+
+    def predict(self, analysis: Analysis, rows: Iterable[int]) -> np.ndarray:
+        """Rows of probabilities over ``labels`` for the given rows of a batch's analysis: the
+        linear model's, averaged with the convolutional partner's when the head has one."""
+        rows = list(rows)
+        probs = self.probabilities(analysis.matrix[rows])
+        if self.conv is not None and rows:
+            words = [analysis.normalized[r].words.split() for r in rows]
+            probs = (probs + self.conv.probabilities(words)) / 2
+        return probs
 
     def probabilities(self, matrix: sp.csr_matrix) -> np.ndarray:
-        """Rows of probabilities over ``labels``."""
+        """Rows of the linear model's probabilities over ``labels`` (no partner)."""
         logits = np.asarray(matrix @ self.weights) + self.bias
         if len(self.labels) == 2:
             p = 1.0 / (1.0 + np.exp(-np.clip(logits[:, 0], -40, 40)))
@@ -65,7 +83,15 @@ class LinearHead:
             weights = data["weights"].astype(np.float32)
             bias = data["bias"].astype(np.float32)
         params = FeaturizerParams.from_json(meta["featurizer"])
-        return cls(tuple(meta["labels"]), weights, bias, params, meta, link=str(meta.get("link", "softmax")))
+        head = cls(tuple(meta["labels"]), weights, bias, params, meta, link=str(meta.get("link", "softmax")))
+        if "conv" in meta:
+            if not params.vectors:
+                raise ValueError("a convolutional partner needs the head's word vectors")
+            head.conv = ConvHead.load(folder, load_vectors(params.vectors))
+            if head.conv.n_labels != len(head.labels):
+                raise ValueError(f"the partner has {head.conv.n_labels} outputs for "
+                                 f"{len(head.labels)} labels")
+        return head
 
     @classmethod
     def from_sklearn(cls, model: Any, labels: tuple[str, ...], params: FeaturizerParams,

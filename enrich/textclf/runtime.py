@@ -35,12 +35,12 @@ _lock = threading.Lock()
 
 def load_head(model: str, family: str) -> LinearHead:
     """The head in ``models/<model>/``, checksum-verified once per process."""
-    with _lock:
-        head = _heads.get(model)
-        if head is None:
-            head = LinearHead.load(model_dir(model, family))
-            _heads[model] = head
     try:
+        with _lock:
+            head = _heads.get(model)
+            if head is None:
+                head = LinearHead.load(model_dir(model, family))
+                _heads[model] = head
         featurizer(head.params)
     except NotConfigured as exc:  # a table the features read (word vectors) is missing or corrupt
         raise NotConfigured(family, str(exc.details.get("detail", exc.message))) from exc
@@ -188,8 +188,8 @@ def predict_english(items: Sequence[Item], heads: Sequence[LinearHead]
     picked = [i for i, r in enumerate(routes) if r.model == "english"]
     probs: list[list[Any] | None] = [None] * len(items)
     if picked:
-        sub = analysis.matrix[[rows[i] for i in picked]]
-        per_head = [h.probabilities(sub) for h in heads]
+        sub = [rows[i] for i in picked]
+        per_head = [h.predict(analysis, sub) for h in heads]
         for k, i in enumerate(picked):
             probs[i] = [p[k] for p in per_head]
     return routes, probs, analysis, rows

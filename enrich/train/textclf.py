@@ -26,6 +26,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.multiclass import OneVsRestClassifier
 
 from ..modelstore import write_sums
+from ..textclf.conv import CONV_FILE
 from ..textclf.features import DENSE_NAMES, Featurizer, FeaturizerParams
 from ..textclf.linear import META_FILE, WEIGHTS_FILE, LinearHead
 from ..textclf.tasks import MODEL_VERSION, TASKS, Task
@@ -63,7 +64,7 @@ PROBES = (
 
 
 def probe_record(head: LinearHead) -> dict[str, Any]:
-    probs = head.probabilities(Featurizer(head.params).analyse(list(PROBES)).matrix)
+    probs = head.predict(Featurizer(head.params).analyse(list(PROBES)), range(len(PROBES)))
     return {"texts": list(PROBES), "probabilities": [[round(float(v), 5) for v in row] for row in probs]}
 
 
@@ -116,6 +117,11 @@ def train(task: Task, root: Path, out_root: Path, log: Any = sys.stderr) -> dict
     }
     head = LinearHead.from_sklearn(model, task.labels, params, meta)
     head.save(folder)
+    stale = folder / CONV_FILE
+    if stale.exists():  # the partner was trained next to the old head: retrain it for this one
+        stale.unlink()
+        print(f"[{task.name}] removed {stale.name}: run `python -m enrich.train.conv {task.name}` "
+              "again", file=log, flush=True)
     shipped = LinearHead.load(folder)  # measure what ships: the float16 weights
     xv = feat.analyse(va.texts).matrix
     pred = [shipped.labels[i] for i in shipped.probabilities(xv).argmax(axis=1)]
@@ -144,6 +150,31 @@ def card(task: Task, meta: dict[str, Any], folder: Path) -> str:
     lang_lines = ""
     if by_lang:
         lang_lines = "\nBy language: " + ", ".join(f"{k} {v}" for k, v in by_lang.items()) + "\n"
+    conv = meta.get("conv")
+    partner = files = rebuild = val_note = ""
+    if conv:
+        cfg = conv["config"]
+        cv = conv.get("cross_validation")
+        cv_line = (f"\n- Selection (5-fold cross-validation on the train split, fold seed 0; "
+                   f"{task.metric_name}): head alone {cv['linear']}, partner alone {cv['conv']}, "
+                   f"averaged {cv['average']}" if cv else "")
+        widths = ", ".join(map(str, cfg["widths"]))
+        partner = f"""
+**Convolutional partner** (`enrich.textclf.conv`, `{conv['file']}`): the head's probabilities are
+averaged with those of a small convolutional network over the frozen `models/tweet-vectors` word
+vectors, run in numpy. Its architecture and number of epochs were chosen by cross-validation on
+the train split, never on validation.
+
+- Network: widths {widths} with {cfg["filters"]} filters each, ReLU, max over positions, one linear layer
+- Training: PyTorch, {cfg["epochs"]} epochs, Adam (learning rate {cfg["learning_rate"]}), dropout
+  {cfg["dropout"]}, balanced class weights, seed {conv["seed"]}{cv_line}
+"""
+        files = (f", `{conv['file']}` ({(folder / conv['file']).stat().st_size} bytes; float16 filters, "
+                 "see `enrich/textclf/conv.py`)")
+        rebuild = (f", then `python -m enrich.train.conv {task.name} --data ../shared/data --cv` "
+                   "(needs PyTorch)")
+        val_note = f" (the linear head alone: {meta['val_linear']['value']})"
+    val, data = meta["val"]["value"], "--data ../shared/data"
     return f"""# {task.model}
 
 Linear classifier ({task.name}) of the `enrich` project, over the shared hashed features of
@@ -152,21 +183,21 @@ grams into 2^18, each sublinear-tf and L2-normalized; {len(DENSE_NAMES)} dense f
 neg/neu/pos/compound and emphasis counts; the 100-dimensional mean word vector of the post from
 `models/tweet-vectors`, weight 2.0). Logistic regression (liblinear, balanced class
 weights, {'one-vs-rest' if len(task.labels) > 2 else 'binary'}), weights stored as float16.
-
+{partner}
 - Labels: {", ".join(task.labels)}
 - Training data: {task.train_source}; {meta['train_size']} posts {json.dumps(meta['train_label_counts'])}
 - Selection: C chosen by {meta['selection_method']}
   ({json.dumps(meta['selection'])}; {task.metric_name}); the model was then refitted on all of it.
   No hyperparameter was chosen on the validation split (docs/accuracy.md states one process
   caveat about how the selection procedure itself was settled).
-- Validation ({task.val_source}, {meta['val']['size']} posts): **{task.metric_name} {meta['val']['value']}**
+- Validation ({task.val_source}, {meta['val']['size']} posts): **{task.metric_name} {val}**{val_note}
 {lang_lines}- Data source and licence: {LICENCES[task.name]}; the tweets themselves fall under the X/Twitter
   terms. The weights are a statistical summary (hashed n-gram weights) and contain no tweet text.
   Origin of each set: `../shared/data/SOURCES/`.
 - Files: `{WEIGHTS_FILE}` ({size} bytes; `weights` float16 features x outputs, `bias` float32;
   load with `numpy.load(..., allow_pickle=False)`), `{META_FILE}` (labels, featurizer parameters,
-  training record).
-- Version {meta['version']}; rebuild: `python -m enrich.train.textclf {task.name} --data ../shared/data`
+  training record){files}.
+- Version {meta['version']}; rebuild: `python -m enrich.train.textclf {task.name} {data}`{rebuild}
 
 SHA256:
 

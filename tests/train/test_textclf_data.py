@@ -76,5 +76,5 @@ def test_shipped_heads_still_match_the_featurizer() -> None:
     for task in TASKS.values():
         head = LinearHead.load(model_dir(task.model, task.name))
         probe = head.meta["probe"]
-        got = head.probabilities(Featurizer(head.params).analyse(probe["texts"]).matrix)
+        got = head.predict(Featurizer(head.params).analyse(probe["texts"]), range(len(probe["texts"])))
         assert np.allclose(got, np.array(probe["probabilities"]), atol=1e-3), task.model
