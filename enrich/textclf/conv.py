@@ -24,6 +24,7 @@ float16), ``b{k}`` (members x F), ``out_w`` (members x F*widths x labels), ``out
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -34,8 +35,11 @@ CONV_FILE = "conv.npz"
 MAX_WORDS = 64  # longer posts are cut: the training used the same limit
 
 
+@lru_cache(maxsize=4)
 def lookup_table(vectors: WordVectors) -> np.ndarray:
-    """The unit-length word vectors, after a zero row 0 for unknown words and padding."""
+    """The unit-length word vectors, after a zero row 0 for unknown words and padding.
+
+    Cached per table (by identity): the hate and irony partners share one copy (~14 MB)."""
     norms = np.linalg.norm(vectors.matrix, axis=1, keepdims=True)
     return np.vstack([np.zeros((1, vectors.dim), dtype=np.float32),
                       vectors.matrix / np.maximum(norms, 1e-6)]).astype(np.float32)
