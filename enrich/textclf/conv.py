@@ -45,6 +45,16 @@ def lookup_table(vectors: WordVectors) -> np.ndarray:
                       vectors.matrix / np.maximum(norms, 1e-6)]).astype(np.float32)
 
 
+def word_ids(words: Sequence[str], index: dict[str, int]) -> list[int]:
+    """Row + 1 of each word in the vector table (0: unknown), the first MAX_WORDS words."""
+    return [index.get(w, -1) + 1 for w in words[:MAX_WORDS]]
+
+
+def combine(linear: np.ndarray, partner: np.ndarray) -> np.ndarray:
+    """A head's probabilities with its partner's: the plain average (what the selection scored)."""
+    return (linear + partner) / 2
+
+
 def _ranks(lengths: np.ndarray) -> np.ndarray:
     """0, 1, ..., len-1 for each length, concatenated."""
     return np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
@@ -90,8 +100,7 @@ class ConvHead:
         self._bias = {k: self.filters[k][1].reshape(-1) for k in self.widths}
 
     def ids(self, words: Sequence[str]) -> list[int]:
-        index = self._index
-        return [index.get(w, -1) + 1 for w in words[:MAX_WORDS]]
+        return word_ids(words, self._index)
 
     def probabilities(self, docs: Sequence[Sequence[str]]) -> np.ndarray:
         """Rows of label probabilities (the mean over members) for posts given as word lists."""
@@ -103,11 +112,12 @@ class ConvHead:
         # each width's windows over the sequence then include every post's padded windows.
         id_lists = [self.ids(d) for d in docs]
         lengths = np.fromiter((len(ids) for ids in id_lists), dtype=np.int64, count=n)
+        total = int(lengths.sum())
         begins = np.cumsum(lengths + pad) - lengths  # where each post's first word sits
-        seq = np.zeros(int(lengths.sum()) + pad * (n + 1), dtype=np.int64)
-        if lengths.sum():
+        seq = np.zeros(total + pad * (n + 1), dtype=np.int64)
+        if total:
             seq[np.repeat(begins, lengths) + _ranks(lengths)] = np.fromiter(
-                (i for ids in id_lists for i in ids), dtype=np.int64, count=int(lengths.sum()))
+                (i for ids in id_lists for i in ids), dtype=np.int64, count=total)
         # Words repeat across a batch's posts (and padding is everywhere): project each once.
         unique, inverse = np.unique(seq, return_inverse=True)
         proj = (self._table[unique] @ self._stacked)[inverse]

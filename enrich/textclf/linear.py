@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from .conv import ConvHead
+from .conv import ConvHead, combine
 from .features import Analysis, FeaturizerParams
 from .vectors import load_vectors
 
@@ -53,7 +53,7 @@ class LinearHead:
         probs = self.probabilities(analysis.matrix[rows])
         if self.conv is not None and rows:
             words = [analysis.normalized[r].words.split() for r in rows]
-            probs = (probs + self.conv.probabilities(words)) / 2
+            probs = combine(probs, self.conv.probabilities(words))
         return probs
 
     def probabilities(self, matrix: sp.csr_matrix) -> np.ndarray:
@@ -72,6 +72,10 @@ class LinearHead:
         folder.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(folder / WEIGHTS_FILE, weights=self.weights.astype(np.float16),
                             bias=self.bias.astype(np.float32))
+        self.write_meta(folder)
+
+    def write_meta(self, folder: Path) -> None:
+        """``head.json``: the training record in ``meta`` with the labels, link and featurizer."""
         meta = {**self.meta, "labels": list(self.labels), "link": self.link,
                 "featurizer": self.params.to_json()}
         (folder / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")

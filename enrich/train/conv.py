@@ -18,7 +18,6 @@ chosen by 5-fold cross-validation on the train splits (docs/accuracy.md).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Sequence
@@ -30,8 +29,8 @@ import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
 from ..modelstore import write_sums
-from ..textclf.conv import CONV_FILE, MAX_WORDS, ConvHead, lookup_table
-from ..textclf.features import Featurizer
+from ..textclf.conv import CONV_FILE, ConvHead, combine, lookup_table, word_ids
+from ..textclf.features import Analysis, Featurizer
 from ..textclf.linear import META_FILE, WEIGHTS_FILE, LinearHead
 from ..textclf.tasks import TASKS, Task
 from ..textclf.vectors import WordVectors, load_vectors
@@ -72,8 +71,7 @@ def _torch() -> Any:
 def id_matrix(docs: Sequence[Sequence[str]], vectors: WordVectors) -> np.ndarray:
     """Word ids (row + 1 in the vector table, 0 for unknown words and padding), padded to one
     more column than the longest post so that every post has an all-zero window."""
-    index = vectors.index
-    ids = [[index.get(w, -1) + 1 for w in d[:MAX_WORDS]] for d in docs]
+    ids = [word_ids(d, vectors.index) for d in docs]
     out = np.zeros((len(ids), max((len(r) for r in ids), default=0) + 1), dtype=np.int64)
     for r, row in enumerate(ids):
         out[r, :len(row)] = row
@@ -138,18 +136,12 @@ def fit(config: ConvConfig, docs: Sequence[Sequence[str]], y: np.ndarray, n_labe
     return head
 
 
-def average(linear: np.ndarray, conv: np.ndarray) -> np.ndarray:
-    return (linear + conv) / 2
-
-
-def cross_validate(task: Task, config: ConvConfig, linear: LinearHead, texts: Sequence[str],
-                   labels: Sequence[str], log: Any) -> dict[str, float]:
-    """Mean macro metric over 5 stratified folds of the train split: the linear head (the
-    shipped C), the convolutional model and their average."""
-    analysis = Featurizer(linear.params).analyse(texts)
+def cross_validate(task: Task, config: ConvConfig, linear: LinearHead, analysis: Analysis,
+                   docs: Sequence[Sequence[str]], y: np.ndarray, log: Any) -> dict[str, float]:
+    """Mean macro metric over 5 stratified folds of the train split (``analysis``, its posts'
+    words ``docs`` and label indices ``y``): the linear head (the shipped C), the convolutional
+    model and their average."""
     vectors = load_vectors(linear.params.vectors)
-    y = np.array([task.labels.index(lab) for lab in labels])
-    docs = [n.words.split() for n in analysis.normalized]
     scores: dict[str, list[float]] = {"linear": [], "conv": [], "average": []}
     for fold, (a, b) in enumerate(StratifiedKFold(5, shuffle=True, random_state=SEED).split(docs, y)):
         model = make_model(len(task.labels), float(linear.meta["C"])).fit(analysis.matrix[a], y[a])
@@ -157,16 +149,11 @@ def cross_validate(task: Task, config: ConvConfig, linear: LinearHead, texts: Se
         conv = fit(config, [docs[i] for i in a], y[a], len(task.labels), vectors, SEED + fold)
         cnn = conv.probabilities([docs[i] for i in b])
         gold = [task.labels[i] for i in y[b]]
-        for name, p in (("linear", lin), ("conv", cnn), ("average", average(lin, cnn))):
+        for name, p in (("linear", lin), ("conv", cnn), ("average", combine(lin, cnn))):
             scores[name].append(task.metric(gold, [task.labels[i] for i in p.argmax(axis=1)]))
         print(f"[{task.name}] fold {fold}: " + ", ".join(f"{k} {v[-1]:.4f}" for k, v in scores.items()),
               file=log, flush=True)
     return {k: round(float(np.mean(v)), 4) for k, v in scores.items()}
-
-
-def _write_meta(folder: Path, head: LinearHead, meta: dict[str, Any]) -> None:
-    full = {**meta, "labels": list(head.labels), "link": head.link, "featurizer": head.params.to_json()}
-    (folder / META_FILE).write_text(json.dumps(full, indent=2, sort_keys=True) + "\n")
 
 
 def _score(task: Task, gold: Sequence[str], probs: np.ndarray) -> dict[str, Any]:
@@ -189,14 +176,14 @@ def train(task: Task, root: Path, out_root: Path, run_cv: bool, log: Any = sys.s
     y = np.array([task.labels.index(lab) for lab in tr.labels])
     record: dict[str, Any] = {"config": config.to_json(), "seed": SEED}
     if run_cv:
-        record["cross_validation"] = cross_validate(task, config, linear, tr.texts, tr.labels, log)
+        record["cross_validation"] = cross_validate(task, config, linear, analysis, docs, y, log)
     conv = fit(config, docs, y, len(task.labels), vectors, SEED)
     conv.save(folder)
-    meta = {key: value for key, value in linear.meta.items()
-            if key not in ("labels", "link", "featurizer", "conv", "val_linear")}
+    meta = dict(linear.meta)  # keys a previous partner left are all replaced below
     meta["conv"] = {**record, "file": CONV_FILE}
     meta["version"] = VERSION
-    _write_meta(folder, linear, meta)
+    linear.meta = meta
+    linear.write_meta(folder)
     shipped = LinearHead.load(folder)  # what ships: float16 weights, with the partner
     if shipped.conv is None:
         raise RuntimeError("the saved head did not load its convolutional partner")
@@ -208,11 +195,9 @@ def train(task: Task, root: Path, out_root: Path, run_cv: bool, log: Any = sys.s
     meta["conv"]["seconds"] = round(time.perf_counter() - t0, 1)
     shipped.meta = meta
     meta["probe"] = probe_record(shipped)
-    _write_meta(folder, shipped, meta)
-    files = [WEIGHTS_FILE, CONV_FILE, META_FILE]
-    write_sums(folder, files)
-    (folder / "CARD.md").write_text(card(task, meta, folder))
-    write_sums(folder, files)
+    shipped.write_meta(folder)
+    write_sums(folder, [WEIGHTS_FILE, CONV_FILE, META_FILE])
+    (folder / "CARD.md").write_text(card(task, meta, folder))  # quotes SHA256SUMS, not listed in it
     print(f"[{task.name}] {task.metric_name} on {task.val_source}: head alone {meta['val_linear']['value']}, "
           f"with the convolutional partner {meta['val']['value']} ({meta['conv']['seconds']} s)",
           file=log, flush=True)

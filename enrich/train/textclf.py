@@ -132,12 +132,9 @@ def train(task: Task, root: Path, out_root: Path, log: Any = sys.stderr) -> dict
     meta["probe"] = probe_record(shipped)
     meta["seconds"] = round(time.perf_counter() - t0, 1)
     shipped.meta = meta
-    shipped_meta = {**meta, "labels": list(shipped.labels), "link": shipped.link,
-                    "featurizer": params.to_json()}
-    (folder / META_FILE).write_text(json.dumps(shipped_meta, indent=2, sort_keys=True) + "\n")
+    shipped.write_meta(folder)
     write_sums(folder, [WEIGHTS_FILE, META_FILE])
-    (folder / "CARD.md").write_text(card(task, meta, folder))
-    write_sums(folder, [WEIGHTS_FILE, META_FILE])
+    (folder / "CARD.md").write_text(card(task, meta, folder))  # quotes SHA256SUMS, not listed in it
     print(f"[{task.name}] C={best_c}; {task.metric_name} on {task.val_source}: {val_metric} "
           f"({meta['seconds']} s)", file=log, flush=True)
     return meta
