@@ -86,7 +86,8 @@ def sniff_format(head: bytes, name: str = "") -> str:
         return "jsonl"
     if fmt == "json":
         return "json"
-    first_line = text.split(b"\n", 1)[0].decode("utf-8", "replace")
+    # any line break ends the header: a lone "\r" inside it would make the csv module raise
+    first_line = (text.splitlines() or [b""])[0].decode("utf-8", "replace")
     for delim, kind in (("\t", "tsv"), (",", "csv")):
         if delim in first_line:
             header = next(csv.reader([first_line], delimiter=delim), [])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from enrich.errors import ErrorRecord
@@ -128,6 +128,8 @@ def test_v2_entity_spans_index_text(tweet: dict[str, Any]) -> None:
                                                                    HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=300) | st.text(max_size=200).map(lambda s: s.encode("utf-8", "surrogatepass")),
        st.sampled_from(["auto", "jsonl", "json", "csv", "tsv", "tweets_js", "text"]))
+@example(b"\x00\r\t", "auto")  # a tab, after a lone carriage return, in the sniffed first line
+@example(b"id\ttext\r1\thello\r", "auto")  # a TSV with old Mac line ends (a lone "\r" each)
 def test_reader_never_raises_on_arbitrary_bytes(tmp_path: Path, data: bytes, fmt: str) -> None:
     path = tmp_path / "input.bin"
     path.write_bytes(data)
